@@ -1,0 +1,61 @@
+#include "lib/http/client.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+
+namespace hai::http {
+
+std::string ClientResponse::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(),
+                   [](char a, char b) { return ::tolower(a) == ::tolower(b); }))
+      return v;
+  }
+  return "";
+}
+
+struct Client::Impl {
+  Impl(const std::string& host, int port) : client(host, port) {}
+  httplib::Client client;
+  std::string where;
+};
+
+Client::Client(std::string host, int port, int timeout_ms)
+    : impl_(std::make_unique<Impl>(host, port)) {
+  impl_->where = host + ":" + std::to_string(port);
+  auto timeout = std::chrono::milliseconds(timeout_ms);
+  impl_->client.set_connection_timeout(timeout);
+  impl_->client.set_read_timeout(timeout);
+  impl_->client.set_write_timeout(timeout);
+  impl_->client.set_keep_alive(true);
+}
+
+Client::~Client() = default;
+
+Result<ClientResponse> Client::Send(const std::string& method, const std::string& path,
+                                    const std::string& body,
+                                    const std::vector<std::pair<std::string, std::string>>& headers,
+                                    const std::string& content_type) {
+  httplib::Headers h;
+  for (const auto& [k, v] : headers) h.emplace(k, v);
+  httplib::Result r{nullptr, httplib::Error::Unknown};
+  const char* ct = content_type.c_str();
+  if (method == "GET") r = impl_->client.Get(path, h);
+  else if (method == "POST") r = impl_->client.Post(path, h, body, ct);
+  else if (method == "PUT") r = impl_->client.Put(path, h, body, ct);
+  else if (method == "PATCH") r = impl_->client.Patch(path, h, body, ct);
+  else if (method == "DELETE") r = impl_->client.Delete(path, h, body, ct);
+  else return Status::InvalidArgument("unsupported method " + method);
+  if (!r)
+    return Status::Unavailable(method + " " + impl_->where + path + ": " +
+                               httplib::to_string(r.error()));
+  ClientResponse out;
+  out.status = r->status;
+  out.body = r->body;
+  for (const auto& [k, v] : r->headers) out.headers.emplace(k, v);
+  return out;
+}
+
+}  // namespace hai::http

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lib/base/status.h"
+
+namespace hai::http {
+
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+  std::multimap<std::string, std::string> headers;
+  std::string Header(const std::string& name) const;
+};
+
+// A small blocking HTTP/1.1 client for inter-daemon calls, haictl and tests.
+// One instance per thread.
+class Client {
+ public:
+  Client(std::string host, int port, int timeout_ms = 10000);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // A transport failure (refused, timed out) is an Unavailable status; any
+  // HTTP answer, error statuses included, is a ClientResponse.
+  Result<ClientResponse> Send(const std::string& method, const std::string& path,
+                              const std::string& body = {},
+                              const std::vector<std::pair<std::string, std::string>>& headers = {},
+                              const std::string& content_type = "application/json");
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hai::http

@@ -1,0 +1,187 @@
+#include "lib/http/server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "lib/base/random.h"
+#include "lib/http/error_map.h"
+#include "lib/http/static_files.h"
+#include "lib/log/log.h"
+
+namespace hai::http {
+
+struct Server::Impl {
+  ServerOptions options;
+  const Router* router;
+  httplib::Server server;
+  metrics::Family* requests = nullptr;
+  metrics::Family* latency = nullptr;
+
+  Request Convert(const httplib::Request& in) {
+    Request req;
+    req.method = in.method;
+    req.path = in.path;
+    for (const auto& [k, v] : in.params) req.query.emplace(k, v);
+    for (const auto& [k, v] : in.headers) {
+      std::string key = k;
+      std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+      req.headers.emplace(key, v);
+    }
+    req.body = in.body;
+    req.client_ip = in.remote_addr;
+    req.request_id = RequestIdFrom(in.get_header_value("X-Request-Id"));
+    return req;
+  }
+
+  Response Dispatch(Request& req) {
+    const Router::Route* route = nullptr;
+    switch (router->Find(req, &route)) {
+      case Router::Match::kFound:
+        try {
+          return route->handler(req);
+        } catch (const std::exception& e) {
+          log::Error("handler failed", {{"request_id", req.request_id}, {"route", req.route},
+                                        {"error", e.what()}});
+          return Response::Error(Status::Internal("internal error, request id " + req.request_id));
+        }
+      case Router::Match::kWrongMethod:
+        req.route = "method_not_allowed";
+        return Response::Json(405, {{"error",
+                                     {{"code", "method_not_allowed"},
+                                      {"message", req.method + " is not allowed on " + req.path}}}});
+      case Router::Match::kNoPath:
+        break;
+    }
+    if ((req.method == "GET" || req.method == "HEAD") && !options.static_dir.empty() &&
+        req.path.rfind("/api/", 0) != 0 && req.path != "/api") {
+      req.route = "static";
+      if (auto r = ServeStatic(options.static_dir, req.path)) return std::move(*r);
+    }
+    req.route = "unmatched";
+    return Response::Error(Status::NotFound("no route for " + req.method + " " + req.path));
+  }
+
+  void Handle(const httplib::Request& in, httplib::Response& out) {
+    auto start = std::chrono::steady_clock::now();
+    Request req = Convert(in);
+    Response res = Dispatch(req);
+    Write(req, res, out);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Record(req.method, req.route, res.status, seconds, req.request_id, req.path, req.client_ip);
+  }
+
+  void Write(const Request& req, Response& res, httplib::Response& out) {
+    out.status = res.status;
+    for (auto& [k, v] : res.headers) out.set_header(k.c_str(), v);
+    out.set_header("X-Request-Id", req.request_id);
+    out.set_header("X-Content-Type-Options", "nosniff");
+    if (!res.content_type.empty() || !res.body.empty())
+      out.set_content(std::move(res.body),
+                      res.content_type.empty() ? "text/plain" : res.content_type.c_str());
+  }
+
+  void Record(const std::string& method, const std::string& route, int status, double seconds,
+              const std::string& request_id, const std::string& path, const std::string& ip) {
+    requests->Add({{"method", method}, {"route", route}, {"status", std::to_string(status)}}, 1);
+    latency->Observe({{"method", method}, {"route", route}}, seconds);
+    log::Info("request", {{"method", method}, {"path", path}, {"status", status},
+                          {"ms", static_cast<long long>(seconds * 1000)},
+                          {"request_id", request_id}, {"client_ip", ip}});
+  }
+
+  // Errors cpp-httplib raises itself (oversized body, malformed request).
+  httplib::Server::HandlerResponse OnError(const httplib::Request& in, httplib::Response& out) {
+    if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    Code code = CodeForHttpStatus(out.status);
+    std::string message = out.status == 413
+                              ? "request body is larger than " +
+                                    std::to_string(options.max_body_bytes) + " bytes"
+                              : "the request could not be read";
+    Response res = Response::Error(Status(code == Code::kPermissionDenied ? Code::kInternal : code,
+                                          message));
+    std::string id = RequestIdFrom(in.get_header_value("X-Request-Id"));
+    out.set_header("X-Request-Id", id);
+    out.set_content(res.body, "application/json");
+    Record(in.method, "rejected", out.status, 0, id, in.path, in.remote_addr);
+    return httplib::Server::HandlerResponse::Handled;
+  }
+};
+
+Server::Server(ServerOptions options, const Router* router, metrics::Registry* registry)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->router = router;
+  const std::string& prefix = impl_->options.metrics_prefix;
+  impl_->requests = registry->Counter(prefix + "_requests_total",
+                                      "HTTP requests by method, route pattern and status.");
+  impl_->latency = registry->Histogram(prefix + "_request_duration_seconds",
+                                       "HTTP request latency by method and route pattern.",
+                                       metrics::Registry::LatencyBuckets());
+}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  Impl* impl = impl_.get();
+  int threads = impl->options.threads;
+  impl->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl->server.set_payload_max_length(impl->options.max_body_bytes);
+  impl->server.set_read_timeout(30, 0);
+  impl->server.set_keep_alive_max_count(1000);
+  auto handler = [impl](const httplib::Request& in, httplib::Response& out) {
+    impl->Handle(in, out);
+  };
+  impl->server.Get(".*", handler);
+  impl->server.Post(".*", handler);
+  impl->server.Put(".*", handler);
+  impl->server.Patch(".*", handler);
+  impl->server.Delete(".*", handler);
+  impl->server.Options(".*", handler);
+  impl->server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [impl](const httplib::Request& in, httplib::Response& out) { return impl->OnError(in, out); }));
+  if (impl->options.port == 0) {
+    port_ = impl->server.bind_to_any_port(impl->options.host);
+  } else {
+    port_ = impl->server.bind_to_port(impl->options.host, impl->options.port)
+                ? impl->options.port
+                : -1;
+  }
+  if (port_ <= 0)
+    return Status::Unavailable("cannot listen on " + impl->options.host + ":" +
+                               std::to_string(impl->options.port));
+  thread_ = std::thread([impl] { impl->server.listen_after_bind(); });
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (!thread_.joinable()) return;
+  impl_->server.stop();
+  thread_.join();
+}
+
+std::string RequestIdFrom(const std::string& header) {
+  bool sane = !header.empty() && header.size() <= 64 &&
+              std::all_of(header.begin(), header.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                       c == '.';
+              });
+  return sane ? header : RandomToken(12);
+}
+
+void AddStandardRoutes(Router* router, metrics::Registry* registry,
+                       std::function<Status()> health) {
+  router->Add("GET", "/healthz", [health](Request&) {
+    Status st = health ? health() : Status::Ok();
+    if (st.ok()) return Response::Json(200, {{"status", "ok"}});
+    return Response::Json(503, {{"status", "unavailable"}, {"reason", st.message()}});
+  });
+  router->Add("GET", "/metrics", [registry](Request&) {
+    return Response::Text(200, registry->Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+}
+
+}  // namespace hai::http

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "lib/base/status.h"
+#include "lib/http/router.h"
+#include "lib/metrics/registry.h"
+
+namespace hai::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: any free port, see Server::port()
+  size_t max_body_bytes = 1 << 20;
+  int threads = 8;
+  std::string static_dir;  // served for GET paths outside /api when set
+  std::string metrics_prefix = "hai_http";
+};
+
+// cpp-httplib behind our own request/response/router. Adds what every daemon
+// needs: request ids echoed in X-Request-Id, JSON errors (404, 405, 413, 500),
+// body size limit, access log, and per-route request counters and latency
+// histograms. Start() and Stop() from one thread; handlers run on the pool.
+class Server {
+ public:
+  Server(ServerOptions options, const Router* router, metrics::Registry* registry);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts serving on a background thread.
+  Status Start();
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// `/healthz` (200 {"status":"ok"} or 503 with the reason) and `/metrics`.
+void AddStandardRoutes(Router* router, metrics::Registry* registry,
+                       std::function<Status()> health);
+
+// A request id from the caller when it looks sane, else a fresh one.
+std::string RequestIdFrom(const std::string& header);
+
+}  // namespace hai::http

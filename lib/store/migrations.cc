@@ -1,0 +1,14 @@
+#include "lib/store/migrations.h"
+
+#include "lib/store/schema.h"
+
+namespace hai::store {
+
+const std::vector<Migration>& ControlPlaneMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "identity and audit", std::string(kSchemaIdentityV1)},
+  };
+  return kMigrations;
+}
+
+}  // namespace hai::store

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <string_view>
+
+namespace hai::store {
+
+// Migration 1 (owner: hai-portal): users, organisations, memberships,
+// sessions, API keys and the append-only audit log.
+extern const std::string_view kSchemaIdentityV1;
+
+}  // namespace hai::store
