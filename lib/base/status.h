@@ -91,15 +91,17 @@ class [[nodiscard]] Result {
 
 }  // namespace hai
 
-// Returns early from the enclosing function when a Status is not OK.
-#define HAI_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::hai::Status hai_status_ = (expr);    \
-    if (!hai_status_.ok()) return hai_status_; \
-  } while (false)
-
 #define HAI_CONCAT_INNER(a, b) a##b
 #define HAI_CONCAT(a, b) HAI_CONCAT_INNER(a, b)
+
+// Returns early from the enclosing function when a Status is not OK.
+#define HAI_RETURN_IF_ERROR(expr)                                    \
+  do {                                                               \
+    ::hai::Status HAI_CONCAT(hai_status_, __LINE__) = (expr);        \
+    if (!HAI_CONCAT(hai_status_, __LINE__).ok())                     \
+      return HAI_CONCAT(hai_status_, __LINE__);                      \
+  } while (false)
+
 #define HAI_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "daemons/portal/api.h"
+#include "daemons/portal/portal_config.h"
+#include "daemons/portal/services.h"
+#include "lib/http/server.h"
+#include "lib/metrics/registry.h"
+#include "lib/store/database.h"
+
+namespace hai::portal {
+
+// The hai-portal component: owns the database, the API and the HTTP server;
+// start → ready → stop. Start/Stop/Tick from the main thread only.
+class PortalApp {
+ public:
+  static Result<std::unique_ptr<PortalApp>> Create(const PortalConfig& config, const Clock* clock);
+  ~PortalApp();
+
+  Status Start();
+  void Stop();
+  // Housekeeping from the main loop: expired sessions, the daily audit retention.
+  void Tick();
+  // Removes audit entries past the retention and audits that it did.
+  Result<int64_t> RunRetention();
+
+  int port() const { return server_ ? server_->port() : 0; }
+  const Api& api() const { return *api_; }
+  // Set on the first start only: the generated admin password.
+  const std::string& initial_password() const { return initial_password_; }
+
+ private:
+  PortalApp(const PortalConfig& config, const Clock* clock);
+  Status Bootstrap();
+
+  PortalConfig config_;
+  const Clock* clock_;
+  metrics::Registry registry_;
+  std::unique_ptr<store::Database> db_;
+  Services services_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<http::Server> server_;
+  std::string initial_password_;
+  int64_t last_retention_ms_ = 0;
+  int64_t last_cleanup_ms_ = 0;
+};
+
+// Builds the same route table the daemon serves, without a database, so
+// tests and the docs check can enumerate it.
+std::unique_ptr<Api> RouteTableForDocs(Services* services);
+
+}  // namespace hai::portal

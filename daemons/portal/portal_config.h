@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "lib/base/status.h"
+#include "lib/config/config_file.h"
+
+namespace hai::portal {
+
+// hai-portal's configuration: [portal], plus [log] level and [cluster]
+// token_file from the shared hai.toml. Defaults are the installed layout.
+struct PortalConfig {
+  std::string data_dir = "/var/lib/hai";
+  std::string listen = "127.0.0.1";
+  int port = 8080;
+  int threads = 8;
+  int64_t max_body_bytes = 1 << 20;
+  std::string web_dir = "/usr/share/hai/web";
+  std::string openapi_file = "/usr/share/hai/api/openapi.json";
+  int64_t session_idle_minutes = 30;
+  int64_t session_absolute_hours = 12;
+  int lockout_failures = 5;
+  int64_t lockout_minutes = 15;
+  int password_min_length = 10;
+  // Argon2id cost; lower only for test rigs and benchmarks.
+  int64_t password_hash_ops = 2;
+  int64_t password_hash_memory_kib = 19456;
+  int audit_retention_days = 180;
+  bool audit_retention_override = false;  // allows fewer than 180 days
+  bool secure_cookies = false;
+  std::string log_level = "info";
+  std::string cluster_token_file;  // default: <data_dir>/cluster-token
+
+  std::string DatabasePath() const { return data_dir + "/hai.db"; }
+  std::string TokenPath() const {
+    return cluster_token_file.empty() ? data_dir + "/cluster-token" : cluster_token_file;
+  }
+  std::string InitialPasswordPath() const { return data_dir + "/admin-password"; }
+};
+
+// Reads and checks the file's sections; errors name the file and the key.
+Result<PortalConfig> ReadPortalConfig(const config::File& file);
+// Cross-field rules, also applied after command-line overrides.
+Status ValidatePortalConfig(const PortalConfig& c, const std::string& source);
+
+}  // namespace hai::portal

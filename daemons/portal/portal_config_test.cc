@@ -1,0 +1,42 @@
+#include "daemons/portal/portal_config.h"
+
+#include <gtest/gtest.h>
+
+namespace hai::portal {
+namespace {
+
+Result<PortalConfig> Parse(const std::string& text) {
+  auto file = config::File::Parse(text, "hai.toml");
+  if (!file.ok()) return file.status();
+  return ReadPortalConfig(*file);
+}
+
+TEST(PortalConfigTest, DefaultsAndOverrides) {
+  auto c = Parse("[portal]\nport = 9000\ndata_dir = \"/srv/hai\"\n[log]\nlevel = \"debug\"\n"
+                 "[gateway]\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 9000);
+  EXPECT_EQ(c->DatabasePath(), "/srv/hai/hai.db");
+  EXPECT_EQ(c->TokenPath(), "/srv/hai/cluster-token");
+  EXPECT_EQ(c->audit_retention_days, 180);
+  EXPECT_EQ(c->lockout_failures, 5);
+}
+
+TEST(PortalConfigTest, RetentionBelow180NeedsOverride) {
+  auto c = Parse("[portal]\naudit_retention_days = 30\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().field(), "portal.audit_retention_days");
+  auto ok = Parse("[portal]\naudit_retention_days = 30\naudit_retention_override = true\n");
+  EXPECT_TRUE(ok.ok());
+}
+
+TEST(PortalConfigTest, BadKeysAreNamed) {
+  EXPECT_EQ(Parse("[portal]\nprot = 1\n").status().message(), "hai.toml: portal.prot: unknown key");
+  EXPECT_EQ(Parse("[log]\nlevel = \"loud\"\n").status().field(), "log.level");
+  EXPECT_EQ(Parse("[portal]\npassword_min_length = 6\n").status().field(),
+            "portal.password_min_length");
+  EXPECT_EQ(Parse("[portl]\n").status().field(), "portl");
+}
+
+}  // namespace
+}  // namespace hai::portal

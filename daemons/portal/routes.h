@@ -1,0 +1,27 @@
+#pragma once
+
+#include "daemons/portal/api.h"
+
+namespace hai::portal {
+
+// Each adds one resource's routes to the API.
+void AddAuthRoutes(Api* api, Services* s);
+void AddOrgRoutes(Api* api, Services* s);
+void AddUserRoutes(Api* api, Services* s);
+void AddApiKeyRoutes(Api* api, Services* s);
+void AddAuditRoutes(Api* api, Services* s);
+void AddInternalRoutes(Api* api, Services* s);
+// GET /api/v1/openapi.json from the file in `docs_dir`.
+void AddDocsRoutes(Api* api, const std::string& openapi_path);
+
+inline void AddAllRoutes(Api* api, Services* s, const std::string& openapi_path) {
+  AddAuthRoutes(api, s);
+  AddOrgRoutes(api, s);
+  AddUserRoutes(api, s);
+  AddApiKeyRoutes(api, s);
+  AddAuditRoutes(api, s);
+  AddInternalRoutes(api, s);
+  AddDocsRoutes(api, openapi_path);
+}
+
+}  // namespace hai::portal

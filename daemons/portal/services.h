@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+
+#include "daemons/portal/passwords.h"
+#include "daemons/portal/session_store.h"
+#include "lib/base/clock.h"
+#include "lib/metrics/registry.h"
+#include "lib/store/database.h"
+
+namespace hai::portal {
+
+// Policy knobs the handlers need, resolved from the configuration.
+struct Policy {
+  sessions::Limits session;
+  int lockout_failures = 5;
+  int64_t lockout_ms = 15LL * 60 * 1000;
+  size_t password_min_length = 10;
+  PasswordCost password_cost;
+  bool secure_cookies = false;  // set when the portal is served over TLS
+  int audit_retention_days = 180;
+};
+
+// What every handler may use. Owned by PortalApp; outlives the server.
+struct Services {
+  store::Database* db = nullptr;
+  const Clock* clock = nullptr;
+  metrics::Registry* metrics = nullptr;
+  Policy policy;
+  std::string cluster_token;
+  // The first start's admin password file; removed once that password changes.
+  std::string initial_password_file;
+  metrics::Family* audit_failures = nullptr;
+  metrics::Family* logins = nullptr;
+};
+
+}  // namespace hai::portal
