@@ -5,7 +5,9 @@ if(CCACHE_PROGRAM)
 endif()
 
 add_compile_options(-Wall -Wextra -Wpedantic -Werror -Wshadow -Wnon-virtual-dtor
-                    -Wimplicit-fallthrough)
+                    -Wimplicit-fallthrough
+                    # Aggregates with defaulted members are built from partial lists on purpose.
+                    -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   add_compile_options(-Wthread-safety)
 endif()

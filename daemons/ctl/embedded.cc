@@ -1,0 +1,150 @@
+#include "daemons/ctl/embedded.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "lib/http/client.h"
+#include "lib/log/log.h"
+#include "lib/proc/child.h"
+#include "lib/systemd/signals.h"
+
+namespace hai::ctl {
+namespace {
+
+struct Daemon {
+  std::string name;
+  int port;
+  proc::Child child;
+};
+
+// A TOML basic string: quotes and backslashes escaped.
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+bool Healthy(int port) {
+  http::Client client("127.0.0.1", port, 1000);
+  auto r = client.Send("GET", "/healthz");
+  return r.ok() && r->status == 200;
+}
+
+Status WaitHealthy(std::vector<Daemon>& daemons, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (Daemon& d : daemons) {
+    for (;;) {
+      if (auto status = d.child.Poll())
+        return Status::Unavailable(d.name + " exited with status " + std::to_string(*status) +
+                                   " while starting (its log is above)");
+      if (Healthy(d.port)) break;
+      if (std::chrono::steady_clock::now() > deadline)
+        return Status::Unavailable(d.name + " did not become healthy on port " +
+                                   std::to_string(d.port));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+PortMap PortMap::FromBase(int base) {
+  return {base, base + 1, base + 2, base + 3, base + 4, base + 10, base + 100};
+}
+
+std::string EmbeddedConfig(const UpOptions& o, const PortMap& ports) {
+  std::string c = "# Written by `haictl up` for the embedded default; edits are overwritten.\n";
+  c += "[log]\nlevel = " + Quote(o.log_level) + "\n\n";
+  c += "[portal]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.portal) + "\n";
+  c += "data_dir = " + Quote(o.data_dir) + "\n";
+  c += "web_dir = " + Quote(o.share_dir + "/web") + "\n";
+  c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n";
+  return c;
+}
+
+std::string ReadyLine(const PortMap& ports, const std::string& admin_password_file,
+                      const std::string& data_dir) {
+  nlohmann::json line = {{"ready", true},
+                         {"portal", "http://127.0.0.1:" + std::to_string(ports.portal)},
+                         {"admin_user", "admin"}};
+  std::ifstream in(admin_password_file);
+  std::string password;
+  if (in && std::getline(in, password) && !password.empty()) {
+    line["admin_password"] = password;
+  } else {
+    line["admin_password"] = nullptr;
+    line["admin_password_note"] =
+        "changed since first start; reset with: haictl admin reset-password --data " + data_dir;
+  }
+  return line.dump();
+}
+
+std::string FindShareDir(const std::string& bin_dir) {
+  std::error_code ec;
+  std::filesystem::path build_share = std::filesystem::path(bin_dir).parent_path() / "share" / "hai";
+  if (std::filesystem::exists(build_share / "api" / "openapi.json", ec)) return build_share.string();
+  return "/usr/share/hai";
+}
+
+int RunUp(const UpOptions& options) {
+  systemd::SignalWaiter signals;  // before children: they unblock in the child
+  PortMap ports = PortMap::FromBase(options.base_port);
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "haictl: cannot create %s: %s\n", options.data_dir.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+  ::chmod(options.data_dir.c_str(), 0700);
+  std::string config_path = options.data_dir + "/hai.toml";
+  std::ofstream(config_path) << EmbeddedConfig(options, ports);
+
+  std::vector<Daemon> daemons;
+  auto portal = proc::Child::Spawn({{options.bin_dir + "/hai-portal", "--config", config_path}});
+  if (!portal.ok()) {
+    std::fprintf(stderr, "haictl: %s\n", portal.status().message().c_str());
+    return 1;
+  }
+  daemons.push_back({"hai-portal", ports.portal, std::move(*portal)});
+
+  if (Status st = WaitHealthy(daemons, std::chrono::seconds(60)); !st.ok()) {
+    std::fprintf(stderr, "haictl: %s\n", st.message().c_str());
+    return 1;  // Child destructors stop the others
+  }
+  std::printf("%s\n", ReadyLine(ports, options.data_dir + "/admin-password", options.data_dir).c_str());
+  std::fflush(stdout);
+
+  int exit_code = 0;
+  std::string died;
+  signals.Wait(std::chrono::milliseconds(500), [&] {
+    for (Daemon& d : daemons) {
+      if (auto status = d.child.Poll(); status && died.empty()) {
+        died = d.name + " exited with status " + std::to_string(*status);
+        ::kill(::getpid(), SIGTERM);  // leave the wait through the same path as Ctrl-C
+      }
+    }
+  });
+  if (!died.empty()) {
+    std::fprintf(stderr, "haictl: %s; stopping the others\n", died.c_str());
+    exit_code = 1;
+  }
+  for (auto it = daemons.rbegin(); it != daemons.rend(); ++it)
+    it->child.Terminate(std::chrono::seconds(10));
+  return exit_code;
+}
+
+}  // namespace hai::ctl

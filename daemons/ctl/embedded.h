@@ -1,0 +1,43 @@
+#pragma once
+
+#include <string>
+
+#include "lib/base/status.h"
+
+namespace hai::ctl {
+
+// Ports of the embedded default, all derived from one base so that several
+// appliances can run side by side on one machine.
+struct PortMap {
+  int portal;
+  int gateway;
+  int scheduler;
+  int finetune;
+  int evaluator;
+  int agent_base;   // agents take agent_base, agent_base + 1, …
+  int engine_base;  // engine replicas take engine_base and up
+  static PortMap FromBase(int base);
+};
+
+struct UpOptions {
+  std::string data_dir;
+  int base_port = 8080;
+  std::string bin_dir;    // where hai-portal and the other daemons are
+  std::string share_dir;  // web/ and api/openapi.json
+  std::string log_level = "info";
+};
+
+// The embedded hai.toml for `options`.
+std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);
+// The one JSON line `haictl up` prints once every daemon is healthy.
+std::string ReadyLine(const PortMap& ports, const std::string& admin_password_file,
+                      const std::string& data_dir);
+// Where the built web assets and API document are: beside a build tree or installed.
+std::string FindShareDir(const std::string& bin_dir);
+
+// `haictl up`: starts every daemon built so far on loopback, prints the ready
+// line, and stops them all on SIGTERM/SIGINT or when one dies. Returns the
+// process exit code.
+int RunUp(const UpOptions& options);
+
+}  // namespace hai::ctl

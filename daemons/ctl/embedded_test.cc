@@ -1,0 +1,50 @@
+#include "daemons/ctl/embedded.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "daemons/portal/portal_config.h"
+
+namespace hai::ctl {
+namespace {
+
+TEST(EmbeddedTest, PortsDeriveFromBase) {
+  PortMap p = PortMap::FromBase(9000);
+  EXPECT_EQ(p.portal, 9000);
+  EXPECT_EQ(p.gateway, 9001);
+  EXPECT_EQ(p.agent_base, 9010);
+  EXPECT_EQ(p.engine_base, 9100);
+}
+
+TEST(EmbeddedTest, ConfigIsAcceptedByThePortal) {
+  UpOptions o;
+  o.data_dir = "/tmp/with \"quote\"";
+  o.share_dir = "/usr/share/hai";
+  auto file = config::File::Parse(EmbeddedConfig(o, PortMap::FromBase(9000)), "hai.toml");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto c = portal::ReadPortalConfig(*file);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 9000);
+  EXPECT_EQ(c->data_dir, "/tmp/with \"quote\"");
+  EXPECT_EQ(c->listen, "127.0.0.1");
+}
+
+TEST(EmbeddedTest, ReadyLineCarriesThePassword) {
+  std::string file = "/tmp/hai-ready-test-" + std::to_string(getpid());
+  std::ofstream(file) << "s3cret-pass\n";
+  auto line = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d"));
+  EXPECT_EQ(line["ready"], true);
+  EXPECT_EQ(line["portal"], "http://127.0.0.1:8080");
+  EXPECT_EQ(line["admin_user"], "admin");
+  EXPECT_EQ(line["admin_password"], "s3cret-pass");
+  std::filesystem::remove(file);
+  auto gone = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d"));
+  EXPECT_TRUE(gone["admin_password"].is_null());
+}
+
+}  // namespace
+}  // namespace hai::ctl

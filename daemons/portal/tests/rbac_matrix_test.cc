@@ -1,0 +1,240 @@
+// Every route × role × (own organisation, another organisation), against a
+// real hai-portal. A route added without a row here fails the test, so no
+// route ships without a decided permission. Mutating requests must leave
+// exactly one audit entry with the route's action.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "daemons/portal/portal_app.h"
+#include "daemons/portal/tests/portal_process.h"
+
+namespace hai::portal::testing {
+namespace {
+
+enum Who { kAnonymous, kCaller, kDeveloper, kOrgAdmin, kAdmin, kWhoCount };
+const char* kWhoNames[] = {"anonymous", "caller", "developer", "org_admin", "admin"};
+
+struct Target {
+  int64_t org = 0;
+  std::string tag;  // "own" or "other"
+};
+
+struct Request {
+  std::string path;
+  nlohmann::json body = nullptr;
+};
+
+struct Case {
+  std::string method;
+  std::string pattern;
+  // Expected for anonymous, caller, developer, org_admin, admin: '+' passes
+  // the access checks, '-' is refused (401, 403 or 404).
+  std::string own;
+  std::string other;
+  std::function<Request(class World&, const Target&)> make;
+};
+
+// Two organisations; in A a caller, a developer and an org admin.
+class World {
+ public:
+  explicit World(PortalProcess* p) : p_(p) {
+    admin_ = p->AdminToken();
+    org_a_ = p->CreateOrg(admin_, "Cardiology");
+    org_b_ = p->CreateOrg(admin_, "Radiology");
+    names_[kCaller] = "caller_a";
+    names_[kDeveloper] = "developer_a";
+    names_[kOrgAdmin] = "orgadmin_a";
+    p->CreateUser(admin_, "caller_a", org_a_, "caller");
+    p->CreateUser(admin_, "developer_a", org_a_, "developer");
+    p->CreateUser(admin_, "orgadmin_a", org_a_, "org_admin");
+    p->CreateUser(admin_, "developer_b", org_b_, "developer");
+  }
+  std::string TokenFor(Who who) {
+    if (who == kAnonymous) return "";
+    if (who == kAdmin) return p_->AdminToken();
+    return p_->Login(names_[who], PortalProcess::kPassword);
+  }
+  // A fresh member of `org`, so destructive routes have something to act on.
+  int64_t FreshMember(int64_t org, const std::string& role = "developer") {
+    return p_->CreateUser(admin_, "m" + std::to_string(++seq_), org, role);
+  }
+  int64_t FreshUserNoOrg() { return p_->CreateUser(admin_, "u" + std::to_string(++seq_)); }
+  std::string FreshName() { return "name" + std::to_string(++seq_); }
+  // A key owned by a fresh developer of `org`.
+  int64_t FreshKey(int64_t org) {
+    std::string name = "k" + std::to_string(++seq_);
+    p_->CreateUser(admin_, name, org, "developer");
+    std::string token = p_->Login(name, PortalProcess::kPassword);
+    auto r = p_->Send("POST", "/api/v1/api-keys", token,
+                      {{"org_id", org}, {"name", "key"}, {"scopes", {"inference"}}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body.value("id", int64_t{0});
+  }
+  int64_t org_a() const { return org_a_; }
+  int64_t org_b() const { return org_b_; }
+  const std::string& admin() const { return admin_; }
+
+ private:
+  PortalProcess* p_;
+  std::string admin_;
+  int64_t org_a_ = 0, org_b_ = 0;
+  std::string names_[kWhoCount];
+  int seq_ = 0;
+};
+
+std::string Id(int64_t v) { return std::to_string(v); }
+
+std::vector<Case> Cases() {
+  const std::string orgs = "/api/v1/orgs/";
+  return {
+      {"POST", "/api/v1/auth/login", "+++++", "+++++",
+       [](World& w, const Target&) {
+         std::string name = "login" + w.FreshName();
+         (void)name;
+         return Request{"/api/v1/auth/login",
+                        {{"username", "developer_b"}, {"password", PortalProcess::kPassword}}};
+       }},
+      {"POST", "/api/v1/auth/logout", "-++++", "-++++",
+       [](World&, const Target&) { return Request{"/api/v1/auth/logout"}; }},
+      {"GET", "/api/v1/auth/me", "-++++", "-++++",
+       [](World&, const Target&) { return Request{"/api/v1/auth/me"}; }},
+      {"POST", "/api/v1/auth/password", "-++++", "-++++",
+       [](World&, const Target&) {  // wrong old password: passes access, fails validation
+         return Request{"/api/v1/auth/password",
+                        {{"old_password", "not-the-password"}, {"new_password", "Another-pass-1"}}};
+       }},
+      {"GET", "/api/v1/orgs", "-++++", "-++++",
+       [](World&, const Target&) { return Request{"/api/v1/orgs"}; }},
+      {"POST", "/api/v1/orgs", "----+", "----+",
+       [](World& w, const Target&) { return Request{"/api/v1/orgs", {{"name", w.FreshName()}}}; }},
+      {"GET", "/api/v1/orgs/{id}", "-++++", "----+",
+       [orgs](World&, const Target& t) { return Request{orgs + Id(t.org)}; }},
+      {"PATCH", "/api/v1/orgs/{id}", "---++", "----+",
+       [orgs](World&, const Target& t) {
+         return Request{orgs + Id(t.org), {{"description", "updated"}}};
+       }},
+      {"DELETE", "/api/v1/orgs/{id}", "----+", "----+",  // refused with 409: has members
+       [orgs](World&, const Target& t) { return Request{orgs + Id(t.org)}; }},
+      {"GET", "/api/v1/orgs/{id}/members", "-++++", "----+",
+       [orgs](World&, const Target& t) { return Request{orgs + Id(t.org) + "/members"}; }},
+      {"POST", "/api/v1/orgs/{id}/members", "---++", "----+",
+       [orgs](World& w, const Target& t) {
+         return Request{orgs + Id(t.org) + "/members",
+                        {{"user_id", w.FreshUserNoOrg()}, {"role", "caller"}}};
+       }},
+      {"PATCH", "/api/v1/orgs/{id}/members/{user_id}", "---++", "----+",
+       [orgs](World& w, const Target& t) {
+         return Request{orgs + Id(t.org) + "/members/" + Id(w.FreshMember(t.org)),
+                        {{"role", "caller"}}};
+       }},
+      {"DELETE", "/api/v1/orgs/{id}/members/{user_id}", "---++", "----+",
+       [orgs](World& w, const Target& t) {
+         return Request{orgs + Id(t.org) + "/members/" + Id(w.FreshMember(t.org))};
+       }},
+      {"GET", "/api/v1/users", "---++", "---++",
+       [](World&, const Target&) { return Request{"/api/v1/users"}; }},
+      {"POST", "/api/v1/users", "---++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/users",
+                        {{"username", w.FreshName()},
+                         {"password", PortalProcess::kPassword},
+                         {"org_id", t.org},
+                         {"role", "caller"}}};
+       }},
+      {"GET", "/api/v1/users/{id}", "---++", "----+",
+       [](World& w, const Target& t) { return Request{"/api/v1/users/" + Id(w.FreshMember(t.org))}; }},
+      {"PATCH", "/api/v1/users/{id}", "----+", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/users/" + Id(w.FreshMember(t.org)), {{"display_name", "Dr. X"}}};
+       }},
+      {"DELETE", "/api/v1/users/{id}", "----+", "----+",
+       [](World& w, const Target& t) { return Request{"/api/v1/users/" + Id(w.FreshMember(t.org))}; }},
+      {"POST", "/api/v1/users/{id}/password", "----+", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/users/" + Id(w.FreshMember(t.org)) + "/password",
+                        {{"new_password", "Reset-by-admin-1"}}};
+       }},
+      {"POST", "/api/v1/users/{id}/unlock", "----+", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/users/" + Id(w.FreshMember(t.org)) + "/unlock"};
+       }},
+      {"GET", "/api/v1/api-keys", "-++++", "-++++",
+       [](World&, const Target& t) { return Request{"/api/v1/api-keys?org_id=" + Id(t.org)}; }},
+      {"POST", "/api/v1/api-keys", "-++++", "----+",  // admin outside the org: 400, not denied
+       [](World&, const Target& t) {
+         return Request{"/api/v1/api-keys",
+                        {{"org_id", t.org}, {"name", "ci"}, {"scopes", {"inference"}}}};
+       }},
+      {"DELETE", "/api/v1/api-keys/{id}", "---++", "----+",
+       [](World& w, const Target& t) { return Request{"/api/v1/api-keys/" + Id(w.FreshKey(t.org))}; }},
+      {"GET", "/api/v1/audit-events", "---++", "---++",
+       [](World&, const Target&) { return Request{"/api/v1/audit-events"}; }},
+      {"GET", "/api/v1/audit-events/export", "---++", "---++",
+       [](World&, const Target&) { return Request{"/api/v1/audit-events/export"}; }},
+      {"GET", "/internal/v1/api-keys/validate", "-----", "-----",
+       [](World&, const Target&) { return Request{"/internal/v1/api-keys/validate"}; }},
+      {"GET", "/api/v1/openapi.json", "+++++", "+++++",
+       [](World&, const Target&) { return Request{"/api/v1/openapi.json"}; }},
+  };
+}
+
+bool Denied(int status) { return status == 401 || status == 403 || status == 404; }
+
+TEST(RbacMatrixTest, EveryRouteHasARow) {
+  Services services;
+  auto api = RouteTableForDocs(&services);
+  std::map<std::string, int> rows;
+  for (const Case& c : Cases()) rows[c.method + " " + c.pattern]++;
+  for (const RouteSpec& spec : api->specs()) {
+    std::string key = spec.method + " " + spec.pattern;
+    EXPECT_EQ(rows[key], 1) << "route " << key << " needs exactly one row in the matrix";
+  }
+  EXPECT_EQ(rows.size(), api->specs().size()) << "the matrix names a route that does not exist";
+}
+
+TEST(RbacMatrixTest, RoutesRolesAndOrganisations) {
+  PortalProcess portal;
+  ASSERT_TRUE(portal.ok());
+  World world(&portal);
+  Services services;
+  auto api = RouteTableForDocs(&services);
+  std::map<std::string, RouteSpec> specs;
+  for (const RouteSpec& s : api->specs()) specs[s.method + " " + s.pattern] = s;
+
+  int checked = 0;
+  for (const Case& c : Cases()) {
+    const RouteSpec& spec = specs[c.method + " " + c.pattern];
+    for (const Target& target : {Target{world.org_a(), "own"}, Target{world.org_b(), "other"}}) {
+      const std::string& expect = target.tag == "own" ? c.own : c.other;
+      for (int who = 0; who < kWhoCount; ++who) {
+        Request req = c.make(world, target);
+        std::string token = world.TokenFor(static_cast<Who>(who));
+        int64_t before = portal.AuditTotal(world.admin());
+        auto reply = portal.Send(c.method, req.path, token, req.body);
+        int64_t after = portal.AuditTotal(world.admin());
+        bool allowed = !Denied(reply.status);
+        EXPECT_EQ(allowed, expect[who] == '+')
+            << c.method << " " << c.pattern << " as " << kWhoNames[who] << " on " << target.tag
+            << " org: status " << reply.status << " " << reply.raw;
+        EXPECT_NE(reply.status, 500) << c.method << " " << req.path << " " << reply.raw;
+        if (c.method != "GET") {
+          EXPECT_EQ(after - before, 1) << c.method << " " << c.pattern << " as " << kWhoNames[who]
+                                       << " must leave exactly one audit entry";
+          auto last = portal.Send("GET", "/api/v1/audit-events?limit=1", world.admin());
+          EXPECT_EQ(last.body["items"][0]["action"], spec.action) << c.pattern;
+          EXPECT_EQ(last.body["items"][0]["outcome"], reply.status < 400 ? "success" : "failure");
+          EXPECT_EQ(last.body["items"][0]["request_id"], reply.request_id);
+        } else {
+          EXPECT_EQ(after, before) << c.pattern << ": reads are not audited";
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(Cases().size()) * 2 * kWhoCount);
+}
+
+}  // namespace
+}  // namespace hai::portal::testing
