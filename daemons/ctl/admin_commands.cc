@@ -11,6 +11,7 @@
 #include "daemons/portal/user_store.h"
 #include "lib/base/clock.h"
 #include "lib/base/random.h"
+#include "lib/base/secret_file.h"
 #include "lib/store/migrations.h"
 
 namespace hai::ctl {
@@ -50,15 +51,9 @@ Result<std::string> ResetPassword(const std::string& data_dir, const std::string
     e.user_agent = "haictl";
     return portal::audit::Append(tx, e);
   }));
-  if (is_admin) {
-    std::string path = data_dir + "/admin-password";
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      std::string line = password + "\n";
-      bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-      ::close(fd);
-      if (!ok) return Status::Unavailable("password reset, but writing " + path + " failed");
-    }
+  if (username == "admin" && is_admin) {
+    Status st = WriteSecretFile(data_dir + "/admin-password", password);
+    if (!st.ok()) return Status::Unavailable("password reset, but " + st.message());
   }
   return password;
 }

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT k.id, k.org_id, o.name, k.user_id, u.username, k.name, k.prefix, k.scopes, "
-    "k.allowed_services, k.expires_at, k.created_at, k.last_used_at, k.revoked_at "
+    "k.allowed_services, k.expires_at, k.created_at, k.last_used_at, k.revoked_at, u.disabled "
     "FROM api_keys k JOIN orgs o ON o.id = k.org_id JOIN users u ON u.id = k.user_id";
 
 // Lists are stored one item per line: names are validated to hold no newline.
@@ -44,6 +44,7 @@ ApiKey Read(const store::Statement& s) {
   k.created_at = s.Int(10);
   k.last_used_at = s.OptInt(11);
   k.revoked_at = s.OptInt(12);
+  k.owner_disabled = s.Int(13) != 0;
   return k;
 }
 

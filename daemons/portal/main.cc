@@ -1,6 +1,7 @@
 // hai-portal: management API, identity, audit, and the web UI.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -65,7 +66,9 @@ int main(int argc, char** argv) {
     log::Error("cannot start", {{"error", app.status().message()}});
     return 1;
   }
-  if (!(*app)->initial_password().empty())
+  // Printed once for a person at a console; under systemd it would land in the
+  // journal, so there only the file's path is logged.
+  if (!(*app)->initial_password().empty() && !std::getenv("JOURNAL_STREAM"))
     std::fprintf(stderr, "hai-portal: first start: user 'admin', password '%s' (also in %s)\n",
                  (*app)->initial_password().c_str(), config.InitialPasswordPath().c_str());
   if (Status st = (*app)->Start(); !st.ok()) {

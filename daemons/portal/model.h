@@ -61,9 +61,11 @@ struct ApiKey {
   int64_t created_at = 0;
   std::optional<int64_t> last_used_at;
   std::optional<int64_t> revoked_at;
+  bool owner_disabled = false;
 
   std::string StatusAt(int64_t now) const {
     if (revoked_at) return "revoked";
+    if (owner_disabled) return "owner_disabled";
     if (expires_at && *expires_at <= now) return "expired";
     return "active";
   }

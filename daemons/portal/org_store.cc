@@ -93,12 +93,18 @@ Status Update(Database::Tx& tx, int64_t id, const std::optional<std::string>& na
 Status Delete(Database::Tx& tx, int64_t id) {
   HAI_ASSIGN_OR_RETURN(int64_t members,
                        Count(tx, "SELECT count(*) FROM memberships WHERE org_id = ?", id));
-  HAI_ASSIGN_OR_RETURN(int64_t keys,
-                       Count(tx, "SELECT count(*) FROM api_keys WHERE org_id = ?", id));
+  HAI_ASSIGN_OR_RETURN(int64_t keys, Count(tx,
+                                           "SELECT count(*) FROM api_keys WHERE org_id = ? AND "
+                                           "revoked_at IS NULL",
+                                           id));
   if (members > 0 || keys > 0)
     return Status::FailedPrecondition("organisation still has " + std::to_string(members) +
                                       " member(s) and " + std::to_string(keys) +
-                                      " API key(s); remove them first");
+                                      " unrevoked API key(s); remove them first");
+  // Revoked keys' records go with the organisation; the audit log keeps their history.
+  HAI_ASSIGN_OR_RETURN(store::Statement keys_gone,
+                       tx.Prepare("DELETE FROM api_keys WHERE org_id = ? AND revoked_at IS NOT NULL"));
+  HAI_RETURN_IF_ERROR(keys_gone.Bind(1, id).Run());
   HAI_ASSIGN_OR_RETURN(store::Statement s, tx.Prepare("DELETE FROM orgs WHERE id = ?"));
   HAI_RETURN_IF_ERROR(s.Bind(1, id).Run());
   if (tx.Changes() == 0) return Status::NotFound("organisation " + std::to_string(id) + " not found");
@@ -137,6 +143,18 @@ Result<Page<Member>> Members(Database::Tx& tx, int64_t org_id, const ListWindow&
                           ParseRole(s.Text(4)).value_or(Role::kCaller), s.Int(5)});
   }
   return page;
+}
+
+Result<Member> GetMember(Database::Tx& tx, int64_t org_id, int64_t user_id) {
+  HAI_ASSIGN_OR_RETURN(store::Statement s,
+                       tx.Prepare("SELECT m.org_id, m.user_id, u.username, u.display_name, m.role, "
+                                  "m.added_at FROM memberships m JOIN users u ON u.id = m.user_id "
+                                  "WHERE m.org_id = ? AND m.user_id = ?"));
+  s.Bind(1, org_id).Bind(2, user_id);
+  HAI_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return Status::NotFound("user " + std::to_string(user_id) + " is not a member");
+  return Member{s.Int(0), s.Int(1), s.Text(2), s.Text(3),
+                ParseRole(s.Text(4)).value_or(Role::kCaller), s.Int(5)};
 }
 
 Result<std::optional<Role>> RoleOf(Database::Tx& tx, int64_t org_id, int64_t user_id) {

@@ -28,6 +28,7 @@ Status Delete(Database::Tx& tx, int64_t id);
 
 Result<std::vector<Membership>> MembershipsOf(Database::Tx& tx, int64_t user_id);
 Result<Page<Member>> Members(Database::Tx& tx, int64_t org_id, const ListWindow& window);
+Result<Member> GetMember(Database::Tx& tx, int64_t org_id, int64_t user_id);
 Result<std::optional<Role>> RoleOf(Database::Tx& tx, int64_t org_id, int64_t user_id);
 Status AddMember(Database::Tx& tx, int64_t org_id, int64_t user_id, Role role, int64_t now);
 Status SetRole(Database::Tx& tx, int64_t org_id, int64_t user_id, Role role);

@@ -13,6 +13,7 @@
 #include "daemons/portal/routes.h"
 #include "daemons/portal/user_store.h"
 #include "lib/base/random.h"
+#include "lib/base/secret_file.h"
 #include "lib/log/log.h"
 #include "lib/store/migrations.h"
 
@@ -20,20 +21,6 @@ namespace hai::portal {
 namespace {
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-
-// Writes a secret readable by the owner only; the file appears whole or not at all.
-Status WriteSecretFile(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
-  std::string data = content + "\n";
-  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-  ok = ::fsync(fd) == 0 && ok;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
-    return Status::Unavailable("cannot write " + path + ": " + std::strerror(errno));
-  return Status::Ok();
-}
 
 Result<std::string> ReadOrCreateToken(const std::string& path) {
   std::ifstream in(path);

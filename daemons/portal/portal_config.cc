@@ -1,5 +1,7 @@
 #include "daemons/portal/portal_config.h"
 
+#include "lib/log/log.h"
+
 namespace hai::portal {
 
 Result<PortalConfig> ReadPortalConfig(const config::File& file) {
@@ -45,8 +47,9 @@ Status ValidatePortalConfig(const PortalConfig& c, const std::string& source) {
             " is below the 180 days MLPS level 3 requires; set "
             "portal.audit_retention_override = true to allow it",
         "portal.audit_retention_days");
-  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warning" &&
-      c.log_level != "error")
+  bool level_ok = false;
+  log::ParseLevel(c.log_level, &level_ok);
+  if (!level_ok)
     return Status::InvalidArgument(
         source + ": log.level: expected debug, info, warning or error", "log.level");
   if (c.data_dir.empty())

@@ -62,7 +62,7 @@ Result<Response> Login(Services* s, Call& call) {
     std::optional<int64_t> locked;
     HAI_RETURN_IF_ERROR(s->db->Write([&](Database::Tx& tx) -> Status {
       HAI_ASSIGN_OR_RETURN(locked, users::RecordLoginFailure(tx, user.id,
-                                                             s->policy.lockout_failures,
+                                                             s->policy.lockout_failures, now,
                                                              now + s->policy.lockout_ms));
       return Status::Ok();
     }));
@@ -149,7 +149,7 @@ Result<Response> ChangePassword(Services* s, Call& call) {
                          tx.Prepare("DELETE FROM sessions WHERE user_id = ? AND id != ?"));
     return st.Bind(1, user.id).Bind(2, call.who->session_id.value_or(0)).Run();
   }));
-  if (user.is_admin && !s->initial_password_file.empty()) {
+  if (user.username == "admin" && !s->initial_password_file.empty()) {
     std::error_code ec;
     std::filesystem::remove(s->initial_password_file, ec);
   }

@@ -123,21 +123,16 @@ Result<Response> AddMember(Services* s, Call& call) {
   HAI_ASSIGN_OR_RETURN(Role role, ReadRole(role_text));
   call.resource_id = std::to_string(user_id);
   call.summary = "user_id=" + std::to_string(user_id) + " role=" + role_text;
+  Member added;
   HAI_RETURN_IF_ERROR(s->db->Write([&](Database::Tx& tx) -> Status {
     HAI_RETURN_IF_ERROR(orgs::Get(tx, id).status());
     auto user = users::Get(tx, user_id);
     if (!user.ok()) return Status::InvalidArgument("user " + std::to_string(user_id) +
                                                    " does not exist", "user_id");
-    return orgs::AddMember(tx, id, user_id, role, s->clock->NowMs());
-  }));
-  Page<Member> page;
-  Member added;
-  HAI_RETURN_IF_ERROR(s->db->Read([&](Database::Tx& tx) -> Status {
-    HAI_ASSIGN_OR_RETURN(page, orgs::Members(tx, id, ListWindow{500, 0, "u.id"}));
+    HAI_RETURN_IF_ERROR(orgs::AddMember(tx, id, user_id, role, s->clock->NowMs()));
+    HAI_ASSIGN_OR_RETURN(added, orgs::GetMember(tx, id, user_id));
     return Status::Ok();
   }));
-  for (const Member& m : page.items)
-    if (m.user_id == user_id) added = m;
   return Response::Json(201, ToJson(added));
 }
 

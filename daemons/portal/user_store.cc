@@ -132,7 +132,11 @@ Status SetPassword(Database::Tx& tx, int64_t id, const std::string& hash, int64_
 }
 
 Result<std::optional<int64_t>> RecordLoginFailure(Database::Tx& tx, int64_t id, int threshold,
-                                                  int64_t lock_until) {
+                                                  int64_t now, int64_t lock_until) {
+  HAI_ASSIGN_OR_RETURN(store::Statement expired,
+                       tx.Prepare("UPDATE users SET failed_logins = 0, locked_until = NULL "
+                                  "WHERE id = ? AND locked_until IS NOT NULL AND locked_until <= ?"));
+  HAI_RETURN_IF_ERROR(expired.Bind(1, id).Bind(2, now).Run());
   HAI_ASSIGN_OR_RETURN(store::Statement s,
                        tx.Prepare("UPDATE users SET failed_logins = failed_logins + 1, "
                                   "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? "

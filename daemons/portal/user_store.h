@@ -44,8 +44,9 @@ Result<std::string> PasswordHash(Database::Tx& tx, int64_t id);
 Status SetPassword(Database::Tx& tx, int64_t id, const std::string& hash, int64_t now);
 // Counts a failed sign-in; at `threshold` consecutive failures the account
 // locks until `lock_until`. Returns the locked-until time when it locked.
+// A lock that has run out starts the count afresh.
 Result<std::optional<int64_t>> RecordLoginFailure(Database::Tx& tx, int64_t id, int threshold,
-                                                  int64_t lock_until);
+                                                  int64_t now, int64_t lock_until);
 Status RecordLoginSuccess(Database::Tx& tx, int64_t id, int64_t now);
 Status Unlock(Database::Tx& tx, int64_t id);
 Status Delete(Database::Tx& tx, int64_t id);

@@ -30,6 +30,7 @@ Client::Client(std::string host, int port, int timeout_ms)
   impl_->client.set_read_timeout(timeout);
   impl_->client.set_write_timeout(timeout);
   impl_->client.set_keep_alive(true);
+  impl_->client.set_tcp_nodelay(true);
 }
 
 Client::~Client() = default;

@@ -132,6 +132,7 @@ Status Server::Start() {
   impl->server.set_payload_max_length(impl->options.max_body_bytes);
   impl->server.set_read_timeout(30, 0);
   impl->server.set_keep_alive_max_count(1000);
+  impl->server.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle
   auto handler = [impl](const httplib::Request& in, httplib::Response& out) {
     impl->Handle(in, out);
   };

@@ -192,6 +192,43 @@ TEST_F(AuthFlowTest, OrgDeletionWaitsForItsResources) {
   EXPECT_EQ(portal_->Send("GET", path, admin_).status, 404);
 }
 
+TEST_F(AuthFlowTest, KeysOfADisabledOwnerStopValidating) {
+  int64_t org = portal_->CreateOrg(admin_, "Disable Org");
+  int64_t id = portal_->CreateUser(admin_, "keyowner", org, "developer");
+  std::string dev = portal_->Login("keyowner", PortalProcess::kPassword);
+  auto made = portal_->Send("POST", "/api/v1/api-keys", dev,
+                            {{"org_id", org}, {"name", "k"}, {"scopes", {"inference"}}});
+  ASSERT_EQ(made.status, 201);
+  std::string secret = made.body["key"];
+  portal_->Send("PATCH", "/api/v1/users/" + std::to_string(id), admin_, {{"disabled", true}});
+  auto v = portal_->Send("GET", "/internal/v1/api-keys/validate", portal_->ClusterToken(), nullptr,
+                         {{"X-Api-Key", secret}});
+  EXPECT_EQ(v.body["valid"], false);
+  EXPECT_EQ(v.body["reason"], "owner_disabled");
+}
+
+TEST_F(AuthFlowTest, AnOrgWhoseKeysAreAllRevokedCanBeDeleted) {
+  int64_t org = portal_->CreateOrg(admin_, "Revoked Org");
+  int64_t user = portal_->CreateUser(admin_, "revoker", org, "developer");
+  std::string dev = portal_->Login("revoker", PortalProcess::kPassword);
+  auto made = portal_->Send("POST", "/api/v1/api-keys", dev,
+                            {{"org_id", org}, {"name", "k"}, {"scopes", {"inference"}}});
+  std::string path = "/api/v1/orgs/" + std::to_string(org);
+  portal_->Send("DELETE", path + "/members/" + std::to_string(user), admin_);  // revokes the key
+  EXPECT_EQ(portal_->Send("DELETE", path, admin_).status, 204);
+}
+
+TEST_F(AuthFlowTest, ALockThatRanOutCountsAfresh) {
+  // lockout_failures = 3 in this suite; the 15-minute lock is cleared by an
+  // admin here, which resets the count like an expired lock does.
+  int64_t id = portal_->CreateUser(admin_, "relock");
+  for (int i = 0; i < 3; ++i) portal_->Login("relock", "wrong-password-x");
+  portal_->Send("POST", "/api/v1/users/" + std::to_string(id) + "/unlock", admin_);
+  EXPECT_EQ(portal_->Login("relock", "wrong-password-x"), "");
+  EXPECT_FALSE(portal_->Login("relock", PortalProcess::kPassword).empty())
+      << "one failure after an unlock must not lock again";
+}
+
 TEST_F(AuthFlowTest, ListsPageSortAndFilter) {
   for (int i = 0; i < 5; ++i) portal_->CreateOrg(admin_, "Page-" + std::to_string(i));
   auto page = portal_->Send("GET", "/api/v1/orgs?q=Page-&limit=2&offset=1&sort=-name", admin_);
