@@ -5,10 +5,12 @@
 namespace hai::portal::api_keys {
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT k.id, k.org_id, o.name, k.user_id, u.username, k.name, k.prefix, k.scopes, "
-    "k.allowed_services, k.expires_at, k.created_at, k.last_used_at, k.revoked_at, u.disabled "
-    "FROM api_keys k JOIN orgs o ON o.id = k.org_id JOIN users u ON u.id = k.user_id";
+constexpr const char* kColumns =
+    "k.id, k.org_id, o.name, k.user_id, u.username, k.name, k.prefix, k.scopes, "
+    "k.allowed_services, k.expires_at, k.created_at, k.last_used_at, k.revoked_at, u.disabled";
+constexpr const char* kFrom =
+    "api_keys k JOIN orgs o ON o.id = k.org_id JOIN users u ON u.id = k.user_id";
+const std::string kSelect = std::string("SELECT ") + kColumns + " FROM " + kFrom;
 
 // Lists are stored one item per line: names are validated to hold no newline.
 std::string JoinLines(const std::vector<std::string>& items) {
@@ -48,15 +50,6 @@ ApiKey Read(const store::Statement& s) {
   return k;
 }
 
-std::string InList(const std::vector<int64_t>& ids, std::vector<Where::Value>* values) {
-  std::string in;
-  for (int64_t id : ids) {
-    in += in.empty() ? "?" : ", ?";
-    values->push_back(id);
-  }
-  return in.empty() ? "NULL" : in;
-}
-
 }  // namespace
 
 Result<std::pair<ApiKey, std::string>> Create(Database::Tx& tx, const NewKey& key, int64_t now) {
@@ -76,7 +69,7 @@ Result<std::pair<ApiKey, std::string>> Create(Database::Tx& tx, const NewKey& ke
 }
 
 Result<ApiKey> Get(Database::Tx& tx, int64_t id) {
-  HAI_ASSIGN_OR_RETURN(store::Statement s, tx.Prepare(std::string(kSelect) + " WHERE k.id = ?"));
+  HAI_ASSIGN_OR_RETURN(store::Statement s, tx.Prepare(kSelect + " WHERE k.id = ?"));
   s.Bind(1, id);
   HAI_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status::NotFound("API key " + std::to_string(id) + " not found");
@@ -96,25 +89,13 @@ Result<Page<ApiKey>> List(Database::Tx& tx, const Filter& filter, const ListWind
     where.And("k.revoked_at IS NULL AND k.expires_at <= ?", {now});
   if (filter.visible_to) {
     std::vector<Where::Value> values{filter.visible_to->first};
-    std::string in = InList(filter.visible_to->second, &values);
-    where.And("k.user_id = ? OR k.org_id IN (" + in + ")", values);
+    std::string in = Where::Placeholders(filter.visible_to->second, &values);
+    where.And("k.user_id = ? OR k.org_id IN " + in, std::move(values));
   }
   Page<ApiKey> page;
-  HAI_ASSIGN_OR_RETURN(store::Statement count,
-                       tx.Prepare("SELECT count(*) FROM api_keys k" + where.Sql()));
-  where.Bind(count);
-  HAI_ASSIGN_OR_RETURN(bool has, count.Step());
-  page.total = has ? count.Int(0) : 0;
-  HAI_ASSIGN_OR_RETURN(store::Statement s,
-                       tx.Prepare(std::string(kSelect) + where.Sql() + " ORDER BY " +
-                                  window.order_by + ", k.id LIMIT ? OFFSET ?"));
-  int pos = where.Bind(s);
-  s.Bind(pos, window.limit).Bind(pos + 1, window.offset);
-  for (;;) {
-    HAI_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    page.items.push_back(Read(s));
-  }
+  HAI_ASSIGN_OR_RETURN(auto rows, ReadPage<ApiKey>(tx, kColumns, kFrom, where, window, "k.id", Read));
+  page.items = std::move(rows.first);
+  page.total = rows.second;
   return page;
 }
 
@@ -136,7 +117,7 @@ Status RevokeForMember(Database::Tx& tx, int64_t org_id, int64_t user_id, int64_
 
 Result<std::optional<ApiKey>> FindBySecret(Database::Tx& tx, const std::string& secret) {
   HAI_ASSIGN_OR_RETURN(store::Statement s,
-                       tx.Prepare(std::string(kSelect) + " WHERE k.key_hash = ?"));
+                       tx.Prepare(kSelect + " WHERE k.key_hash = ?"));
   s.Bind(1, Sha256Hex(secret));
   HAI_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<ApiKey>();

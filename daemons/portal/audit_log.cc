@@ -71,32 +71,12 @@ Result<Page<AuditEvent>> Query(Database::Tx& tx, const Filter& f, const ListWind
       where.And("action = ?", {*f.action});
   }
   if (f.outcome) where.And("outcome = ?", {*f.outcome});
-  if (f.visible_orgs) {
-    std::string in;
-    std::vector<Where::Value> ids;
-    for (int64_t id : *f.visible_orgs) {
-      in += in.empty() ? "?" : ", ?";
-      ids.push_back(id);
-    }
-    where.And("org_id IN (" + (in.empty() ? std::string("NULL") : in) + ")", ids);
-  }
+  if (f.visible_orgs) where.AndIn("org_id", *f.visible_orgs);
   Page<AuditEvent> page;
-  HAI_ASSIGN_OR_RETURN(store::Statement count,
-                       tx.Prepare("SELECT count(*) FROM audit_events" + where.Sql()));
-  where.Bind(count);
-  HAI_ASSIGN_OR_RETURN(bool has, count.Step());
-  page.total = has ? count.Int(0) : 0;
-  HAI_ASSIGN_OR_RETURN(store::Statement s,
-                       tx.Prepare(std::string("SELECT ") + kColumns + " FROM audit_events" +
-                                  where.Sql() + " ORDER BY " + window.order_by +
-                                  ", id DESC LIMIT ? OFFSET ?"));
-  int pos = where.Bind(s);
-  s.Bind(pos, window.limit).Bind(pos + 1, window.offset);
-  for (;;) {
-    HAI_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    page.items.push_back(Read(s));
-  }
+  HAI_ASSIGN_OR_RETURN(auto rows, ReadPage<AuditEvent>(tx, kColumns, "audit_events", where, window,
+                                                       "id DESC", Read));
+  page.items = std::move(rows.first);
+  page.total = rows.second;
   return page;
 }
 

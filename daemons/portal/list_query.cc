@@ -49,6 +49,22 @@ Where& Where::And(std::string fragment, std::vector<Value> values) {
   return *this;
 }
 
+Where& Where::AndIn(const std::string& expr, const std::vector<int64_t>& ids,
+                   const std::string& suffix) {
+  std::vector<Value> values;
+  std::string in = Placeholders(ids, &values);
+  return And(expr + " IN " + in + suffix, std::move(values));
+}
+
+std::string Where::Placeholders(const std::vector<int64_t>& ids, std::vector<Value>* values) {
+  std::string in;
+  for (int64_t id : ids) {
+    in += in.empty() ? "?" : ", ?";
+    values->push_back(id);
+  }
+  return "(" + (in.empty() ? std::string("NULL") : in) + ")";
+}
+
 std::string Where::Sql() const {
   std::string sql;
   for (const std::string& c : clauses_) sql += (sql.empty() ? " WHERE " : " AND ") + ("(" + c + ")");

@@ -38,13 +38,47 @@ class Where {
   };
   Where& And(std::string fragment) { return And(std::move(fragment), {}); }
   Where& And(std::string fragment, std::vector<Value> values);
+  // `<expr> IN (?, …)<suffix>`; an empty list matches nothing.
+  Where& AndIn(const std::string& expr, const std::vector<int64_t>& ids,
+               const std::string& suffix = "");
   std::string Sql() const;  // "" or " WHERE …"
+  // "(?, ?, …)" for `ids`, appended to `values`; "(NULL)" when empty.
+  static std::string Placeholders(const std::vector<int64_t>& ids, std::vector<Value>* values);
   int Bind(store::Statement& s, int first = 1) const;  // returns the next position
 
  private:
   std::vector<std::string> clauses_;
   std::vector<Value> values_;
 };
+
+// Runs "SELECT count(*) FROM <from><where>" and
+// "SELECT <columns> FROM <from><where> ORDER BY <window> LIMIT/OFFSET",
+// turning each row into a T with `read`. `tiebreak` keeps paging stable.
+template <typename T, typename ReadRow>
+Result<std::pair<std::vector<T>, int64_t>> ReadPage(store::Database::Tx& tx,
+                                                    const std::string& columns,
+                                                    const std::string& from, const Where& where,
+                                                    const ListWindow& window,
+                                                    const std::string& tiebreak, ReadRow read) {
+  HAI_ASSIGN_OR_RETURN(store::Statement count,
+                       tx.Prepare("SELECT count(*) FROM " + from + where.Sql()));
+  where.Bind(count);
+  HAI_ASSIGN_OR_RETURN(bool has, count.Step());
+  int64_t total = has ? count.Int(0) : 0;
+  HAI_ASSIGN_OR_RETURN(store::Statement s,
+                       tx.Prepare("SELECT " + columns + " FROM " + from + where.Sql() +
+                                  " ORDER BY " + window.order_by + ", " + tiebreak +
+                                  " LIMIT ? OFFSET ?"));
+  int pos = where.Bind(s);
+  s.Bind(pos, window.limit).Bind(pos + 1, window.offset);
+  std::vector<T> items;
+  for (;;) {
+    HAI_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    items.push_back(read(s));
+  }
+  return std::make_pair(std::move(items), total);
+}
 
 // Optional integer query parameter; an unparseable value is a 400 naming it.
 Result<std::optional<int64_t>> QueryInt(const http::Request& req, const std::string& name);

@@ -3,9 +3,10 @@
 namespace hai::portal::orgs {
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT o.id, o.name, o.description, o.created_at, "
-    "(SELECT count(*) FROM memberships m WHERE m.org_id = o.id) FROM orgs o";
+constexpr const char* kColumns =
+    "o.id, o.name, o.description, o.created_at, "
+    "(SELECT count(*) FROM memberships m WHERE m.org_id = o.id)";
+const std::string kSelect = std::string("SELECT ") + kColumns + " FROM orgs o";
 
 Org Read(const store::Statement& s) {
   return Org{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4)};
@@ -37,7 +38,7 @@ Result<Org> Insert(Database::Tx& tx, const std::string& name, const std::string&
 }
 
 Result<Org> Get(Database::Tx& tx, int64_t id) {
-  HAI_ASSIGN_OR_RETURN(store::Statement s, tx.Prepare(std::string(kSelect) + " WHERE o.id = ?"));
+  HAI_ASSIGN_OR_RETURN(store::Statement s, tx.Prepare(kSelect + " WHERE o.id = ?"));
   s.Bind(1, id);
   HAI_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status::NotFound("organisation " + std::to_string(id) + " not found");
@@ -49,31 +50,11 @@ Result<Page<Org>> List(Database::Tx& tx, const Filter& filter, const ListWindow&
   if (!filter.q.empty())
     where.And("o.name LIKE ? ESCAPE '\\' OR o.description LIKE ? ESCAPE '\\'",
               {ContainsPattern(filter.q), ContainsPattern(filter.q)});
-  if (filter.visible) {
-    std::string in;
-    std::vector<Where::Value> ids;
-    for (int64_t id : *filter.visible) {
-      in += in.empty() ? "?" : ", ?";
-      ids.push_back(id);
-    }
-    where.And("o.id IN (" + (in.empty() ? std::string("NULL") : in) + ")", ids);
-  }
+  if (filter.visible) where.AndIn("o.id", *filter.visible);
   Page<Org> page;
-  HAI_ASSIGN_OR_RETURN(store::Statement count,
-                       tx.Prepare("SELECT count(*) FROM orgs o" + where.Sql()));
-  where.Bind(count);
-  HAI_ASSIGN_OR_RETURN(bool has, count.Step());
-  page.total = has ? count.Int(0) : 0;
-  HAI_ASSIGN_OR_RETURN(store::Statement s,
-                       tx.Prepare(std::string(kSelect) + where.Sql() + " ORDER BY " +
-                                  window.order_by + ", o.id LIMIT ? OFFSET ?"));
-  int pos = where.Bind(s);
-  s.Bind(pos, window.limit).Bind(pos + 1, window.offset);
-  for (;;) {
-    HAI_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    page.items.push_back(Read(s));
-  }
+  HAI_ASSIGN_OR_RETURN(auto rows, ReadPage<Org>(tx, kColumns, "orgs o", where, window, "o.id", Read));
+  page.items = std::move(rows.first);
+  page.total = rows.second;
   return page;
 }
 

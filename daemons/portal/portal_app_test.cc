@@ -8,6 +8,7 @@
 
 #include "daemons/portal/audit_log.h"
 #include "daemons/portal/session_store.h"
+#include "daemons/portal/user_store.h"
 #include "lib/store/migrations.h"
 
 namespace hai::portal {
@@ -115,6 +116,38 @@ TEST(SessionStoreTest, IdleAndAbsoluteExpiry) {
   EXPECT_FALSE(resume("tok-b", 31 * 60 * 1000));
   EXPECT_FALSE(resume("tok-b", 32 * 60 * 1000));  // and stays gone
   EXPECT_FALSE(resume("never-issued", 0));
+}
+
+}  // namespace
+}  // namespace hai::portal
+
+namespace hai::portal {
+namespace {
+
+TEST(UserStoreTest, LockoutEndsAndTheCountStartsAfresh) {
+  auto db = store::Database::Open(":memory:", store::ControlPlaneMigrations());
+  ASSERT_TRUE(db.ok());
+  int64_t id = 0;
+  ASSERT_TRUE((*db)->Write([&](store::Database::Tx& tx) -> Status {
+                     HAI_ASSIGN_OR_RETURN(User u, users::Insert(tx, {"nurse", "h"}, 0));
+                     id = u.id;
+                     return Status::Ok();
+                   }).ok());
+  auto fail = [&](int64_t now) {
+    std::optional<int64_t> locked;
+    EXPECT_TRUE((*db)->Write([&](store::Database::Tx& tx) -> Status {
+                       HAI_ASSIGN_OR_RETURN(locked,
+                                            users::RecordLoginFailure(tx, id, 3, now, now + 1000));
+                       return Status::Ok();
+                     }).ok());
+    return locked;
+  };
+  EXPECT_FALSE(fail(10));
+  EXPECT_FALSE(fail(20));
+  EXPECT_EQ(fail(30), 1030);   // third failure locks until now + 1000
+  EXPECT_FALSE(fail(2000));    // the lock ran out: this is failure one of a new count
+  EXPECT_FALSE(fail(2010));
+  EXPECT_EQ(fail(2020), 3020);
 }
 
 }  // namespace

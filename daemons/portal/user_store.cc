@@ -73,32 +73,12 @@ Result<Page<User>> List(Database::Tx& tx, const Filter& filter, const ListWindow
   }
   if (filter.org_id)
     where.And("id IN (SELECT user_id FROM memberships WHERE org_id = ?)", {*filter.org_id});
-  if (filter.visible_orgs) {
-    std::string in;
-    std::vector<Where::Value> ids;
-    for (int64_t id : *filter.visible_orgs) {
-      in += in.empty() ? "?" : ", ?";
-      ids.push_back(id);
-    }
-    if (in.empty()) in = "NULL";
-    where.And("id IN (SELECT user_id FROM memberships WHERE org_id IN (" + in + "))", ids);
-  }
+  if (filter.visible_orgs)
+    where.AndIn("id IN (SELECT user_id FROM memberships WHERE org_id", *filter.visible_orgs, ")");
   Page<User> page;
-  HAI_ASSIGN_OR_RETURN(store::Statement count,
-                       tx.Prepare("SELECT count(*) FROM users" + where.Sql()));
-  where.Bind(count);
-  HAI_ASSIGN_OR_RETURN(bool has, count.Step());
-  page.total = has ? count.Int(0) : 0;
-  HAI_ASSIGN_OR_RETURN(store::Statement s,
-                       tx.Prepare(std::string("SELECT ") + kColumns + " FROM users" + where.Sql() +
-                                  " ORDER BY " + window.order_by + ", id LIMIT ? OFFSET ?"));
-  int pos = where.Bind(s);
-  s.Bind(pos, window.limit).Bind(pos + 1, window.offset);
-  for (;;) {
-    HAI_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    page.items.push_back(Read(s));
-  }
+  HAI_ASSIGN_OR_RETURN(auto rows, ReadPage<User>(tx, kColumns, "users", where, window, "id", Read));
+  page.items = std::move(rows.first);
+  page.total = rows.second;
   return page;
 }
 

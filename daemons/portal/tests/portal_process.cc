@@ -71,31 +71,21 @@ std::string PortalProcess::ClusterToken() const {
 PortalProcess::Reply PortalProcess::SendRaw(const std::string& method, const std::string& path,
                                             const std::string& token,
                                             const std::string& raw_body) {
-  http::Client client("127.0.0.1", port_);
-  std::vector<std::pair<std::string, std::string>> headers;
-  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  auto r = client.Send(method, path, raw_body, headers);
-  Reply reply;
-  if (!r.ok()) {
-    ADD_FAILURE() << r.status().ToString();
-    return reply;
-  }
-  reply.status = r->status;
-  reply.raw = r->body;
-  reply.set_cookie = r->Header("Set-Cookie");
-  reply.request_id = r->Header("X-Request-Id");
-  reply.body = nlohmann::json::parse(r->body, nullptr, false);
-  if (reply.body.is_discarded()) reply.body = nullptr;
-  return reply;
+  return Exchange(method, path, token, raw_body, {});
 }
 
 PortalProcess::Reply PortalProcess::Send(
     const std::string& method, const std::string& path, const std::string& token,
-    const nlohmann::json& body, const std::vector<std::pair<std::string, std::string>>& extra) {
-  http::Client client("127.0.0.1", port_);
-  std::vector<std::pair<std::string, std::string>> headers = extra;
-  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+    const nlohmann::json& body, const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string text = body.is_null() ? "" : body.is_string() ? body.get<std::string>() : body.dump();
+  return Exchange(method, path, token, text, headers);
+}
+
+PortalProcess::Reply PortalProcess::Exchange(
+    const std::string& method, const std::string& path, const std::string& token,
+    const std::string& text, std::vector<std::pair<std::string, std::string>> headers) {
+  http::Client client("127.0.0.1", port_);
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
   auto r = client.Send(method, path, text, headers);
   Reply reply;
   if (!r.ok()) {

@@ -52,6 +52,9 @@ class PortalProcess {
   static constexpr const char* kPassword = "Ward-7-night-shift";
 
  private:
+  Reply Exchange(const std::string& method, const std::string& path, const std::string& token,
+                 const std::string& text, std::vector<std::pair<std::string, std::string>> headers);
+
   std::string dir_;
   int port_ = 0;
   std::string admin_password_;
