@@ -1,13 +1,12 @@
 #include "daemons/portal/api.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 
 #include "daemons/portal/api_key_store.h"
 #include "daemons/portal/audit_log.h"
 #include "daemons/portal/org_store.h"
 #include "daemons/portal/user_store.h"
+#include "lib/http/bearer.h"
 #include "lib/log/log.h"
 
 namespace hai::portal {
@@ -17,17 +16,7 @@ constexpr std::string_view kOrgScoped = "/api/v1/orgs/{id}";
 
 bool IsMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
 
-std::string BearerToken(const http::Request& req) {
-  std::string auth = req.Header("authorization");
-  if (auth.size() > 7 && (auth.rfind("Bearer ", 0) == 0 || auth.rfind("bearer ", 0) == 0))
-    return auth.substr(7);
-  return "";
-}
-
-bool SameSecret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size() || a.empty()) return false;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+using http::BearerToken;
 
 std::optional<int64_t> ParamId(const http::Request& req, const std::string& name) {
   auto id = PathId(req, name);
@@ -117,7 +106,7 @@ Result<std::optional<Principal>> Api::Authenticate(const http::Request& req) {
 Status Api::Authorize(const RouteSpec& spec, const http::Request& req, const Principal* who) {
   if (spec.permission == Permission::kPublic) return Status::Ok();
   if (spec.permission == Permission::kCluster) {
-    if (SameSecret(BearerToken(req), services_->cluster_token)) return Status::Ok();
+    if (http::BearerMatches(req, services_->cluster_token)) return Status::Ok();
     return Status::Unauthenticated("this route needs the cluster token");
   }
   if (!who) return Status::Unauthenticated("sign in first");

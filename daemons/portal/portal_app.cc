@@ -14,6 +14,7 @@
 #include "daemons/portal/user_store.h"
 #include "lib/base/random.h"
 #include "lib/base/secret_file.h"
+#include "lib/http/url.h"
 #include "lib/log/log.h"
 #include "lib/store/migrations.h"
 
@@ -57,6 +58,10 @@ Result<std::unique_ptr<PortalApp>> PortalApp::Create(const PortalConfig& config,
   s.clock = clock;
   s.metrics = &app->registry_;
   s.initial_password_file = config.InitialPasswordPath();
+  HAI_ASSIGN_OR_RETURN(http::HttpUrl scheduler,
+                       http::ParseHttpUrl(config.scheduler_url, "cluster.scheduler_url"));
+  s.scheduler_host = scheduler.host;
+  s.scheduler_port = scheduler.port;
   s.policy.session.idle_ms = config.session_idle_minutes * 60 * 1000;
   s.policy.session.absolute_ms = config.session_absolute_hours * 3600 * 1000;
   s.policy.lockout_failures = config.lockout_failures;

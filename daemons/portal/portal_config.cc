@@ -1,5 +1,6 @@
 #include "daemons/portal/portal_config.h"
 
+#include "lib/http/url.h"
 #include "lib/log/log.h"
 
 namespace hai::portal {
@@ -34,7 +35,7 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
   // [cluster] keys other daemons read; the portal accepts but does not use them.
   std::string ignored;
   cluster.Read("portal_url", &ignored);
-  cluster.Read("scheduler_url", &ignored);
+  cluster.Read("scheduler_url", &c.scheduler_url);
   HAI_RETURN_IF_ERROR(cluster.Finish());
   HAI_RETURN_IF_ERROR(ValidatePortalConfig(c, file.source()));
   return c;
@@ -52,6 +53,8 @@ Status ValidatePortalConfig(const PortalConfig& c, const std::string& source) {
   if (!level_ok)
     return Status::InvalidArgument(
         source + ": log.level: expected debug, info, warning or error", "log.level");
+  if (auto url = http::ParseHttpUrl(c.scheduler_url, source + ": cluster.scheduler_url"); !url.ok())
+    return url.status();
   if (c.data_dir.empty())
     return Status::InvalidArgument(source + ": portal.data_dir: must not be empty",
                                    "portal.data_dir");

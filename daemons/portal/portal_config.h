@@ -31,6 +31,7 @@ struct PortalConfig {
   bool secure_cookies = false;
   std::string log_level = "info";
   std::string cluster_token_file;  // default: <data_dir>/cluster-token
+  std::string scheduler_url = "http://127.0.0.1:7001";  // [cluster] scheduler_url
 
   std::string DatabasePath() const { return data_dir + "/hai.db"; }
   std::string TokenPath() const {

@@ -41,13 +41,15 @@ std::string_view PermissionName(Permission p) {
     case Permission::kApiKeyCreate: return "api_key.create";
     case Permission::kApiKeyRevoke: return "api_key.revoke";
     case Permission::kAuditRead: return "audit.read";
+    case Permission::kClusterRead: return "cluster.read";
+    case Permission::kPlacementDryRun: return "placement.dry_run";
   }
   return "unknown";
 }
 
 std::span<const RoleRule> RoleTable() {
   //                 permission                      org_admin developer caller  scope
-  static constexpr std::array<RoleRule, 17> kTable = {{
+  static constexpr std::array<RoleRule, 19> kTable = {{
       {Permission::kSelf, true, true, true, "own profile, password, sign-out"},
       {Permission::kOrgList, true, true, true, "organisations the user belongs to"},
       {Permission::kOrgCreate, false, false, false, "platform admin only"},
@@ -66,6 +68,8 @@ std::span<const RoleRule> RoleTable() {
        "own keys in own organisations; callers: inference scope only"},
       {Permission::kApiKeyRevoke, true, true, true, "org admin: the org's keys; others: own keys"},
       {Permission::kAuditRead, true, false, false, "events of own organisations"},
+      {Permission::kClusterRead, true, true, false, "nodes, accelerators and their events"},
+      {Permission::kPlacementDryRun, true, true, false, "placement dry runs (nothing is bound)"},
   }};
   return kTable;
 }

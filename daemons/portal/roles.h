@@ -34,6 +34,8 @@ enum class Permission {
   kApiKeyCreate,
   kApiKeyRevoke,
   kAuditRead,
+  kClusterRead,     // nodes, accelerators, cluster events
+  kPlacementDryRun, // ask the scheduler where a workload would go
 };
 
 std::string_view PermissionName(Permission p);

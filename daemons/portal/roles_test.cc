@@ -14,7 +14,7 @@ TEST(RolesTest, EveryOrgPermissionHasOneRow) {
     EXPECT_FALSE(r.scope.empty());
   }
   // kPublic and kCluster are not role grants; every other permission is in the table.
-  for (int p = static_cast<int>(Permission::kSelf); p <= static_cast<int>(Permission::kAuditRead);
+  for (int p = static_cast<int>(Permission::kSelf); p <= static_cast<int>(Permission::kPlacementDryRun);
        ++p)
     EXPECT_TRUE(seen.contains(static_cast<Permission>(p))) << p;
 }

@@ -11,6 +11,7 @@ void AddUserRoutes(Api* api, Services* s);
 void AddApiKeyRoutes(Api* api, Services* s);
 void AddAuditRoutes(Api* api, Services* s);
 void AddInternalRoutes(Api* api, Services* s);
+void AddClusterRoutes(Api* api, Services* s);
 // GET /api/v1/openapi.json from the file in `docs_dir`.
 void AddDocsRoutes(Api* api, const std::string& openapi_path);
 
@@ -21,6 +22,7 @@ inline void AddAllRoutes(Api* api, Services* s, const std::string& openapi_path)
   AddApiKeyRoutes(api, s);
   AddAuditRoutes(api, s);
   AddInternalRoutes(api, s);
+  AddClusterRoutes(api, s);
   AddDocsRoutes(api, openapi_path);
 }
 

@@ -28,6 +28,8 @@ struct Services {
   metrics::Registry* metrics = nullptr;
   Policy policy;
   std::string cluster_token;
+  std::string scheduler_host = "127.0.0.1";
+  int scheduler_port = 7001;
   // The first start's admin password file; removed once that password changes.
   std::string initial_password_file;
   metrics::Family* audit_failures = nullptr;

@@ -36,3 +36,23 @@ TEST(RouterTest, DistinguishesWrongMethodFromNoPath) {
 
 }  // namespace
 }  // namespace hai::http
+
+#include "lib/http/url.h"
+
+namespace hai::http {
+namespace {
+
+TEST(UrlTest, ParsesHostAndPort) {
+  auto u = ParseHttpUrl("http://127.0.0.1:7001", "x");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->host, "127.0.0.1");
+  EXPECT_EQ(u->port, 7001);
+  EXPECT_EQ(ParseHttpUrl("http://control/", "x")->port, 80);
+  EXPECT_FALSE(ParseHttpUrl("https://a:1", "x").ok());
+  EXPECT_FALSE(ParseHttpUrl("http://a:99999", "x").ok());
+  EXPECT_FALSE(ParseHttpUrl("http://a:1/path", "x").ok());
+  EXPECT_EQ(ParseHttpUrl("ftp://a", "agent.scheduler_url").status().field(), "agent.scheduler_url");
+}
+
+}  // namespace
+}  // namespace hai::http

@@ -7,6 +7,7 @@ namespace hai::store {
 const std::vector<Migration>& ControlPlaneMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "identity and audit", std::string(kSchemaIdentityV1)},
+      {2, "cluster events", std::string(kSchemaClusterV2)},
   };
   return kMigrations;
 }

@@ -8,4 +8,7 @@ namespace hai::store {
 // sessions, API keys and the append-only audit log.
 extern const std::string_view kSchemaIdentityV1;
 
+// Migration 2 (owner: hai-scheduler): node and device events.
+extern const std::string_view kSchemaClusterV2;
+
 }  // namespace hai::store

@@ -175,6 +175,12 @@ std::vector<Case> Cases() {
        [](World&, const Target&) { return Request{"/api/v1/audit-events/export"}; }},
       {"GET", "/internal/v1/api-keys/validate", "-----", "-----",
        [](World&, const Target&) { return Request{"/internal/v1/api-keys/validate"}; }},
+      {"GET", "/api/v1/nodes", "--+++", "--+++",  // 503 here: no scheduler runs in this test
+       [](World&, const Target&) { return Request{"/api/v1/nodes"}; }},
+      {"GET", "/api/v1/accelerators", "--+++", "--+++",
+       [](World&, const Target&) { return Request{"/api/v1/accelerators?vendor=ascend"}; }},
+      {"GET", "/api/v1/cluster-events", "--+++", "--+++",
+       [](World&, const Target&) { return Request{"/api/v1/cluster-events"}; }},
       {"GET", "/api/v1/openapi.json", "+++++", "+++++",
        [](World&, const Target&) { return Request{"/api/v1/openapi.json"}; }},
   };

@@ -1,0 +1,57 @@
+#include "daemons/scheduler/scheduler_app.h"
+
+#include <fstream>
+
+#include "daemons/scheduler/scheduler_routes.h"
+#include "lib/log/log.h"
+#include "lib/store/migrations.h"
+
+namespace hai::scheduler {
+
+Result<std::unique_ptr<SchedulerApp>> SchedulerApp::Create(const SchedulerConfig& config,
+                                                           const Clock* clock) {
+  std::unique_ptr<SchedulerApp> app(new SchedulerApp(config, clock));
+  std::ifstream token_file(config.TokenPath());
+  std::string token;
+  if (!token_file || !std::getline(token_file, token) || token.size() < 32)
+    return Status::FailedPrecondition("no cluster token in " + config.TokenPath() +
+                                      " (hai-portal creates it at first start; hai-install "
+                                      "copies it to other nodes)");
+  HAI_ASSIGN_OR_RETURN(app->db_, store::Database::Open(config.data_dir + "/hai.db",
+                                                       store::ControlPlaneMigrations()));
+  app->events_ = std::make_unique<SqliteEventSink>(app->db_.get());
+  app->nodes_ = std::make_unique<NodeRegistry>(app->events_.get(), config.heartbeat_timeout_ms);
+  app->node_gauge_ = app->registry_.Gauge("hai_scheduler_nodes", "Registered nodes by status.");
+  AddSchedulerRoutes(&app->router_, {app->nodes_.get(), app->events_.get(), clock, token});
+  http::AddStandardRoutes(&app->router_, &app->registry_, nullptr);
+  return app;
+}
+
+SchedulerApp::~SchedulerApp() { Stop(); }
+
+Status SchedulerApp::Start() {
+  http::ServerOptions opts;
+  opts.host = config_.listen;
+  opts.port = config_.port;
+  opts.threads = config_.threads;
+  opts.max_body_bytes = static_cast<size_t>(config_.max_body_bytes);
+  opts.metrics_prefix = "hai_scheduler_http";
+  server_ = std::make_unique<http::Server>(opts, &router_, &registry_);
+  HAI_RETURN_IF_ERROR(server_->Start());
+  log::Info("hai-scheduler listening", {{"address", config_.listen}, {"port", server_->port()}});
+  return Status::Ok();
+}
+
+void SchedulerApp::Stop() {
+  if (server_) server_->Stop();
+}
+
+void SchedulerApp::Tick() {
+  nodes_->Sweep(clock_->NowMs());
+  int ready = 0, not_ready = 0;
+  for (const NodeView& n : nodes_->Snapshot()) (n.status == NodeStatus::kReady ? ready : not_ready)++;
+  node_gauge_->Set({{"status", "Ready"}}, ready);
+  node_gauge_->Set({{"status", "NotReady"}}, not_ready);
+}
+
+}  // namespace hai::scheduler

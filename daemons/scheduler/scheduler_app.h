@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+
+#include "daemons/scheduler/cluster_events.h"
+#include "daemons/scheduler/node_registry.h"
+#include "daemons/scheduler/scheduler_config.h"
+#include "lib/base/clock.h"
+#include "lib/http/server.h"
+#include "lib/metrics/registry.h"
+#include "lib/store/database.h"
+
+namespace hai::scheduler {
+
+// The hai-scheduler component: node registry, events, and (next) placement.
+// Create/Start/Stop/Tick from the main thread.
+class SchedulerApp {
+ public:
+  static Result<std::unique_ptr<SchedulerApp>> Create(const SchedulerConfig& config,
+                                                      const Clock* clock);
+  ~SchedulerApp();
+  Status Start();
+  void Stop();
+  // Housekeeping from the main loop: turns silent nodes NotReady.
+  void Tick();
+  int port() const { return server_ ? server_->port() : 0; }
+
+ private:
+  SchedulerApp(const SchedulerConfig& config, const Clock* clock)
+      : config_(config), clock_(clock) {}
+
+  SchedulerConfig config_;
+  const Clock* clock_;
+  metrics::Registry registry_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<SqliteEventSink> events_;
+  std::unique_ptr<NodeRegistry> nodes_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  metrics::Family* node_gauge_ = nullptr;
+};
+
+}  // namespace hai::scheduler
