@@ -59,19 +59,63 @@ Status WaitHealthy(std::vector<Daemon>& daemons, std::chrono::seconds limit) {
   return Status::Ok();
 }
 
+// Ready means the scheduler already lists every simulated node, so the first
+// page a person opens shows the whole cluster.
+Status WaitNodesReady(int scheduler_port, const std::string& data_dir, size_t want) {
+  std::ifstream in(data_dir + "/cluster-token");
+  std::string token;
+  std::getline(in, token);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    http::Client client("127.0.0.1", scheduler_port, 1000);
+    auto r = client.Send("GET", "/internal/v1/nodes?status=Ready", "",
+                         {{"Authorization", "Bearer " + token}});
+    if (r.ok() && r->status == 200) {
+      auto body = nlohmann::json::parse(r->body, nullptr, false);
+      if (!body.is_discarded() && body.value("total", 0u) >= want) return Status::Ok();
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      return Status::Unavailable("the agents did not all register with the scheduler");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
 PortMap PortMap::FromBase(int base) {
   return {base, base + 1, base + 2, base + 3, base + 4, base + 10, base + 100};
 }
 
+const std::vector<EmbeddedNode>& EmbeddedNodes() {
+  static const std::vector<EmbeddedNode> kNodes = {{"node-1", "ascend-910b3-x8.toml"},
+                                                   {"node-2", "metax-c500-x8.toml"},
+                                                   {"node-3", "hygon-k100-x4.toml"}};
+  return kNodes;
+}
+
 std::string EmbeddedConfig(const UpOptions& o, const PortMap& ports) {
   std::string c = "# Written by `haictl up` for the embedded default; edits are overwritten.\n";
   c += "[log]\nlevel = " + Quote(o.log_level) + "\n\n";
+  c += "[cluster]\nscheduler_url = \"http://127.0.0.1:" + std::to_string(ports.scheduler) + "\"\n\n";
+  c += "[scheduler]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.scheduler) + "\n";
+  c += "data_dir = " + Quote(o.data_dir) + "\n\n";
   c += "[portal]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.portal) + "\n";
   c += "data_dir = " + Quote(o.data_dir) + "\n";
   c += "web_dir = " + Quote(o.share_dir + "/web") + "\n";
   c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n";
+  return c;
+}
+
+std::string EmbeddedAgentConfig(const UpOptions& o, const PortMap& ports, size_t i) {
+  const EmbeddedNode& node = EmbeddedNodes().at(i);
+  std::string c = "# Written by `haictl up`: simulated node " + node.name + ".\n";
+  c += "[log]\nlevel = " + Quote(o.log_level) + "\n\n";
+  c += "[agent]\nnode_name = " + Quote(node.name) + "\nlisten = \"127.0.0.1\"\n";
+  c += "port = " + std::to_string(ports.agent_base + static_cast<int>(i)) + "\n";
+  c += "scheduler_url = \"http://127.0.0.1:" + std::to_string(ports.scheduler) + "\"\n";
+  c += "data_dir = " + Quote(o.data_dir) + "\n";
+  c += "profile = " + Quote(o.share_dir + "/profiles/nodes/" + node.profile) + "\n";
+  c += "labels = [\"zone=embedded\", \"rack=r" + std::to_string(i + 1) + "\"]\n";
   return c;
 }
 
@@ -114,14 +158,26 @@ int RunUp(const UpOptions& options) {
   std::ofstream(config_path) << EmbeddedConfig(options, ports);
 
   std::vector<Daemon> daemons;
-  auto portal = proc::Child::Spawn({{options.bin_dir + "/hai-portal", "--config", config_path}});
-  if (!portal.ok()) {
-    std::fprintf(stderr, "haictl: %s\n", portal.status().message().c_str());
-    return 1;
+  // The portal first: it creates the cluster token the others read.
+  auto start = [&](const std::string& name, int port, std::vector<std::string> argv) -> Status {
+    auto child = proc::Child::Spawn({std::move(argv)});
+    if (!child.ok()) return child.status();
+    daemons.push_back({name, port, std::move(*child)});
+    return WaitHealthy(daemons, std::chrono::seconds(60));
+  };
+  Status st = start("hai-portal", ports.portal,
+                    {options.bin_dir + "/hai-portal", "--config", config_path});
+  if (st.ok())
+    st = start("hai-scheduler", ports.scheduler,
+               {options.bin_dir + "/hai-scheduler", "--config", config_path});
+  for (size_t i = 0; st.ok() && i < EmbeddedNodes().size(); ++i) {
+    std::string agent_config = options.data_dir + "/agent-" + EmbeddedNodes()[i].name + ".toml";
+    std::ofstream(agent_config) << EmbeddedAgentConfig(options, ports, i);
+    st = start("hai-agent " + EmbeddedNodes()[i].name, ports.agent_base + static_cast<int>(i),
+               {options.bin_dir + "/hai-agent", "--config", agent_config});
   }
-  daemons.push_back({"hai-portal", ports.portal, std::move(*portal)});
-
-  if (Status st = WaitHealthy(daemons, std::chrono::seconds(60)); !st.ok()) {
+  if (st.ok()) st = WaitNodesReady(ports.scheduler, options.data_dir, EmbeddedNodes().size());
+  if (!st.ok()) {
     std::fprintf(stderr, "haictl: %s\n", st.message().c_str());
     return 1;  // Child destructors stop the others
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "lib/base/status.h"
 
@@ -27,8 +28,17 @@ struct UpOptions {
   std::string log_level = "info";
 };
 
-// The embedded hai.toml for `options`.
+// The simulated nodes of the embedded default: name and hardware profile.
+struct EmbeddedNode {
+  std::string name;
+  std::string profile;  // file name under <share>/profiles/nodes/
+};
+const std::vector<EmbeddedNode>& EmbeddedNodes();
+
+// The embedded hai.toml for `options` (portal, scheduler, cluster).
 std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);
+// One agent's configuration file: agent number `i` of EmbeddedNodes().
+std::string EmbeddedAgentConfig(const UpOptions& options, const PortMap& ports, size_t i);
 // The one JSON line `haictl up` prints once every daemon is healthy.
 std::string ReadyLine(const PortMap& ports, const std::string& admin_password_file,
                       const std::string& data_dir);

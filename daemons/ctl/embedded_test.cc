@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "daemons/agent/agent_config.h"
 #include "daemons/portal/portal_config.h"
 
 namespace hai::ctl {
@@ -31,6 +32,22 @@ TEST(EmbeddedTest, ConfigIsAcceptedByThePortal) {
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->data_dir, "/tmp/with \"quote\"");
   EXPECT_EQ(c->listen, "127.0.0.1");
+}
+
+TEST(EmbeddedTest, AgentConfigsAreAcceptedByTheAgent) {
+  UpOptions o;
+  o.data_dir = "/tmp/d";
+  o.share_dir = "/usr/share/hai";
+  for (size_t i = 0; i < EmbeddedNodes().size(); ++i) {
+    auto file = config::File::Parse(EmbeddedAgentConfig(o, PortMap::FromBase(9000), i), "agent.toml");
+    ASSERT_TRUE(file.ok());
+    auto c = agent::ReadAgentConfig(*file);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->port, 9010 + static_cast<int>(i));
+    EXPECT_EQ(c->scheduler_url, "http://127.0.0.1:9002");
+    EXPECT_EQ(c->node_name, EmbeddedNodes()[i].name);
+    EXPECT_NE(c->profile.find("/usr/share/hai/profiles/nodes/"), std::string::npos);
+  }
 }
 
 TEST(EmbeddedTest, ReadyLineCarriesThePassword) {

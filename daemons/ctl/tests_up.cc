@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "lib/http/client.h"
@@ -68,7 +69,19 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   auto login = client.Send("POST", "/api/v1/auth/login",
                            nlohmann::json{{"username", "admin"}, {"password", password}}.dump());
   ASSERT_TRUE(login.ok());
-  EXPECT_EQ(login->status, 200);
+  ASSERT_EQ(login->status, 200);
+  std::string token = nlohmann::json::parse(login->body)["token"];
+  // The embedded cluster: three simulated nodes, through the portal's API.
+  auto nodes = client.Send("GET", "/api/v1/nodes?status=Ready", "",
+                           {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(nodes.ok());
+  EXPECT_EQ(nlohmann::json::parse(nodes->body)["total"], 3) << nodes->body;
+  auto accels = client.Send("GET", "/api/v1/accelerators", "", {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(accels.ok());
+  auto accel_list = nlohmann::json::parse(accels->body);
+  std::set<std::string> vendors;
+  for (const auto& a : accel_list["items"]) vendors.insert(a["vendor"].get<std::string>());
+  EXPECT_EQ(vendors, (std::set<std::string>{"ascend", "hygon", "metax"}));
   if (std::filesystem::exists(std::string(HAI_TEST_BIN_DIR) + "/../share/hai/web/index.html")) {
     auto page = client.Send("GET", "/");
     ASSERT_TRUE(page.ok());
