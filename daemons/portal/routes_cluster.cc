@@ -54,6 +54,13 @@ void AddClusterRoutes(Api* api, Services* s) {
              return AskScheduler(s, "GET", "/internal/v1/accelerators" +
                                                PassQuery(c.req, {"vendor", "model", "node"}));
            });
+  api->Add({"POST", "/api/v1/placements/dry-run", Permission::kPlacementDryRun,
+            "placement.dry_run", "placement",
+            "Where would this workload go? Devices and environment, or reasons per node; binds nothing"},
+           [s](Call& c) -> Result<Response> {
+             c.summary = c.req.body.substr(0, 300);
+             return AskScheduler(s, "POST", "/internal/v1/placements/dry-run", c.req.body);
+           });
   api->Add({"GET", "/api/v1/cluster-events", Permission::kClusterRead, "", "",
             "Node and device events (registrations, state changes, placements)"},
            [s](Call& c) {

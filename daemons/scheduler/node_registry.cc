@@ -47,6 +47,19 @@ void NodeRegistry::Register(const cluster::Registration& reg, int64_t now) {
     }
   }
   events_->Record(event);
+  Notify(reg.node);
+}
+
+void NodeRegistry::Notify(const std::string& name) {
+  if (!observer_) return;
+  NodeView copy;
+  {
+    std::lock_guard lock(mu_);
+    auto it = nodes_.find(name);
+    if (it == nodes_.end()) return;
+    copy = it->second;
+  }
+  observer_(copy);
 }
 
 Status NodeRegistry::Heartbeat(const cluster::Heartbeat& hb, int64_t now) {
@@ -90,6 +103,7 @@ Status NodeRegistry::Heartbeat(const cluster::Heartbeat& hb, int64_t now) {
     node.heartbeat_seq = hb.seq;
   }
   for (const ClusterEvent& e : events) events_->Record(e);
+  Notify(hb.node);
   return Status::Ok();
 }
 
@@ -104,9 +118,11 @@ std::vector<std::string> NodeRegistry::Sweep(int64_t now) {
       }
     }
   }
-  for (const std::string& name : lost)
+  for (const std::string& name : lost) {
     events_->Record({0, now, "node.not_ready", name,
                      "no heartbeat for more than " + std::to_string(timeout_ms_ / 1000) + " s"});
+    Notify(name);
+  }
   return lost;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -26,7 +27,12 @@ struct NodeView {
 // Thread-safe; events are recorded outside the lock.
 class NodeRegistry {
  public:
-  NodeRegistry(EventSink* events, int64_t timeout_ms) : events_(events), timeout_ms_(timeout_ms) {}
+  // Told about every node after it changed (registered, heartbeat, NotReady),
+  // outside the registry's lock: the placer keeps its cluster view from it.
+  using Observer = std::function<void(const NodeView&)>;
+
+  NodeRegistry(EventSink* events, int64_t timeout_ms, Observer observer = nullptr)
+      : events_(events), timeout_ms_(timeout_ms), observer_(std::move(observer)) {}
 
   void Register(const cluster::Registration& reg, int64_t now);
   // NotFound for an unknown node (the agent should register again);
@@ -39,6 +45,8 @@ class NodeRegistry {
  private:
   EventSink* events_;
   const int64_t timeout_ms_;
+  Observer observer_;
+  void Notify(const std::string& name);
   mutable std::mutex mu_;
   std::map<std::string, NodeView> nodes_;  // GUARDED_BY(mu_)
 };

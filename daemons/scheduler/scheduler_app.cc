@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "daemons/scheduler/scheduler_routes.h"
+#include "daemons/scheduler/sqlite_ledger.h"
 #include "lib/log/log.h"
 #include "lib/store/migrations.h"
 
@@ -20,9 +21,33 @@ Result<std::unique_ptr<SchedulerApp>> SchedulerApp::Create(const SchedulerConfig
   HAI_ASSIGN_OR_RETURN(app->db_, store::Database::Open(config.data_dir + "/hai.db",
                                                        store::ControlPlaneMigrations()));
   app->events_ = std::make_unique<SqliteEventSink>(app->db_.get());
-  app->nodes_ = std::make_unique<NodeRegistry>(app->events_.get(), config.heartbeat_timeout_ms);
+  // Each vendor's adapter knows its visible-devices variables.
+  accel::AdapterRegistry adapter_registry;
+  HAI_RETURN_IF_ERROR(accel::RegisterBuiltinAdapters(&adapter_registry));
+  for (accel::Vendor v : accel::AllVendors()) {
+    auto adapter = adapter_registry.Create(accel::VendorName(v));
+    if (adapter.ok()) app->adapters_[v] = std::move(*adapter);
+  }
+  SchedulerApp* self = app.get();
+  placement::PlacerOptions options;
+  options.env = [self](accel::Vendor v, const std::vector<int>& indices) {
+    auto it = self->adapters_.find(v);
+    return it == self->adapters_.end() ? placement::DefaultVisibleDevicesEnv(v, indices)
+                                       : it->second->VisibleDevicesEnv(indices);
+  };
+  app->ledger_ = std::make_unique<SqliteLedger>(app->db_.get());
+  app->placer_ = std::make_unique<placement::Placer>(*app->ledger_, options);
+  HAI_RETURN_IF_ERROR(app->placer_->Load());
+  app->nodes_ = std::make_unique<NodeRegistry>(
+      app->events_.get(), config.heartbeat_timeout_ms, [self](const NodeView& n) {
+        self->placer_->UpsertNode({n.registration.node,
+                                   n.status == NodeStatus::kReady ? placement::NodeState::kReady
+                                                                  : placement::NodeState::kNotReady,
+                                   n.registration.labels, n.registration.inventory});
+      });
   app->node_gauge_ = app->registry_.Gauge("hai_scheduler_nodes", "Registered nodes by status.");
-  AddSchedulerRoutes(&app->router_, {app->nodes_.get(), app->events_.get(), clock, token});
+  AddSchedulerRoutes(&app->router_, {app->nodes_.get(), app->placer_.get(), app->ledger_.get(),
+                                     app->events_.get(), clock, token});
   http::AddStandardRoutes(&app->router_, &app->registry_, nullptr);
   return app;
 }
@@ -47,7 +72,18 @@ void SchedulerApp::Stop() {
 }
 
 void SchedulerApp::Tick() {
-  nodes_->Sweep(clock_->NowMs());
+  const int64_t now = clock_->NowMs();
+  for (const std::string& node : nodes_->Sweep(now)) {
+    // A lost node's allocations are released; their holders are told through
+    // events (the deployment controller reschedules them).
+    auto holders = placer_->ReleaseNode(node);
+    if (!holders.ok()) {
+      log::Error("cannot release a lost node", {{"node", node}, {"error", holders.status().message()}});
+      continue;
+    }
+    for (const std::string& holder : *holders)
+      events_->Record({0, now, "allocation.lost", node, holder + " lost its devices on " + node});
+  }
   int ready = 0, not_ready = 0;
   for (const NodeView& n : nodes_->Snapshot()) (n.status == NodeStatus::kReady ? ready : not_ready)++;
   node_gauge_->Set({{"status", "Ready"}}, ready);

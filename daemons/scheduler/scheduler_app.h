@@ -6,7 +6,9 @@
 #include "daemons/scheduler/node_registry.h"
 #include "daemons/scheduler/scheduler_config.h"
 #include "lib/base/clock.h"
+#include "lib/accel/vendor_adapter.h"
 #include "lib/http/server.h"
+#include "lib/placement/placer.h"
 #include "lib/metrics/registry.h"
 #include "lib/store/database.h"
 
@@ -34,6 +36,9 @@ class SchedulerApp {
   metrics::Registry registry_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<SqliteEventSink> events_;
+  std::unique_ptr<placement::Ledger> ledger_;
+  std::unique_ptr<placement::Placer> placer_;
+  std::map<accel::Vendor, std::unique_ptr<accel::VendorAdapter>> adapters_;
   std::unique_ptr<NodeRegistry> nodes_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemons/scheduler/placement_json.h"
 #include "lib/base/time_format.h"
 #include "lib/http/bearer.h"
 #include "lib/log/log.h"
@@ -30,7 +31,22 @@ nlohmann::json NodeJson(const NodeView& n) {
           {"last_heartbeat", FormatIso8601(n.last_heartbeat)}};
 }
 
-nlohmann::json AcceleratorJson(const NodeView& n, const accel::Device& d) {
+using HolderMap = std::map<std::pair<std::string, int>, std::string>;
+
+// (node, device index) → holders, comma-separated when a card is shared.
+HolderMap Holders(placement::Ledger* ledger) {
+  HolderMap out;
+  auto list = ledger->List();
+  if (!list.ok()) return out;
+  for (const placement::Allocation& a : *list)
+    for (int i : a.device_indices) {
+      std::string& h = out[{a.node, i}];
+      h += (h.empty() ? "" : ",") + a.holder;
+    }
+  return out;
+}
+
+nlohmann::json AcceleratorJson(const NodeView& n, const accel::Device& d, const HolderMap& holders) {
   auto opt = [](double v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v); };
   auto opt_int = [](int64_t v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v); };
   return {{"vendor", accel::VendorName(d.vendor)},
@@ -49,7 +65,9 @@ nlohmann::json AcceleratorJson(const NodeView& n, const accel::Device& d) {
           {"topology_group", d.topology_group},
           {"numa", d.numa_node},
           {"simulated", d.simulated},
-          {"held_by", nullptr}};
+          {"held_by", holders.count({n.registration.node, d.index})
+                          ? nlohmann::json(holders.at({n.registration.node, d.index}))
+                          : nlohmann::json(nullptr)}};
 }
 
 Result<nlohmann::json> ParseJson(const Request& req) {
@@ -110,12 +128,54 @@ void AddSchedulerRoutes(http::Router* router, const RouteDeps& d) {
       return Status::InvalidArgument("vendor must be one of ascend, metax, hygon, mthreads, ppu, "
                                      "nvidia, cpu",
                                      "vendor");
+    HolderMap holders = Holders(d.ledger);
     for (const NodeView& n : d.registry->Snapshot()) {
       if (!Matches(node, n.registration.node)) continue;
       for (const accel::Device& dev : n.registration.inventory.devices)
         if (Matches(vendor, std::string(accel::VendorName(dev.vendor))) && Matches(model, dev.model))
-          items.push_back(AcceleratorJson(n, dev));
+          items.push_back(AcceleratorJson(n, dev, holders));
     }
+    return Response::Json(200, {{"items", items}, {"total", items.size()}});
+  }));
+  router->Add("POST", "/internal/v1/placements/dry-run",
+              Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
+                HAI_ASSIGN_OR_RETURN(placement::PlacementRequest r, PlacementRequestFromJson(req.body));
+                HAI_ASSIGN_OR_RETURN(placement::Decision decision, d.placer->Place(r));
+                return Response::Json(200, ToJson(decision));
+              }));
+  router->Add("POST", "/internal/v1/placements", Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
+    auto j = nlohmann::json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("holder") || !j["holder"].is_string() ||
+        j["holder"].get<std::string>().empty() || !j.contains("request") || !j["request"].is_object())
+      return Status::InvalidArgument("body must be {\"holder\": string, \"request\": {…}}", "holder");
+    std::string holder = j["holder"];
+    HAI_ASSIGN_OR_RETURN(placement::PlacementRequest r, PlacementRequestFromJson(j["request"].dump()));
+    const int64_t now = d.clock->NowMs();
+    HAI_ASSIGN_OR_RETURN(placement::Decision decision, d.placer->PlaceAndBind(r, holder, now));
+    std::string where;
+    for (const auto& p : decision.replicas) where += (where.empty() ? "" : "; ") + p.node;
+    d.events->Record({0, now, decision.feasible ? "placement.bound" : "placement.refused", "",
+                      holder + (decision.feasible ? " placed on " + where
+                                                  : " refused: " + (decision.reasons.empty()
+                                                                        ? std::string("no capacity")
+                                                                        : decision.reasons[0].message))});
+    return Response::Json(decision.feasible ? 201 : 409, ToJson(decision));
+  }));
+  router->Add("DELETE", "/internal/v1/placements/{holder}",
+              Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
+                HAI_ASSIGN_OR_RETURN(auto released, d.placer->Release(req.Param("holder")));
+                if (!released.empty())
+                  d.events->Record({0, d.clock->NowMs(), "placement.released", released[0].node,
+                                    req.Param("holder") + " released"});
+                return Response::Json(200, {{"released", released.size()}});
+              }));
+  router->Add("GET", "/internal/v1/placements", Guard(d.cluster_token, [d](Request&) -> Result<Response> {
+    HAI_ASSIGN_OR_RETURN(auto list, d.ledger->List());
+    nlohmann::json items = nlohmann::json::array();
+    for (const placement::Allocation& a : list)
+      items.push_back({{"id", a.id}, {"holder", a.holder}, {"node", a.node},
+                       {"devices", a.device_indices}, {"memory_mib", a.memory_mib},
+                       {"exclusive", a.exclusive}, {"since", FormatIso8601(a.since_ms)}});
     return Response::Json(200, {{"items", items}, {"total", items.size()}});
   }));
   router->Add("GET", "/internal/v1/events", Guard(d.cluster_token, [d](Request& req) -> Result<Response> {

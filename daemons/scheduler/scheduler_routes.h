@@ -4,11 +4,14 @@
 #include "daemons/scheduler/node_registry.h"
 #include "lib/base/clock.h"
 #include "lib/http/router.h"
+#include "lib/placement/placer.h"
 
 namespace hai::scheduler {
 
 struct RouteDeps {
   NodeRegistry* registry;
+  placement::Placer* placer;
+  placement::Ledger* ledger;
   SqliteEventSink* events;
   const Clock* clock;
   std::string cluster_token;

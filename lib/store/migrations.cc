@@ -8,6 +8,7 @@ const std::vector<Migration>& ControlPlaneMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "identity and audit", std::string(kSchemaIdentityV1)},
       {2, "cluster events", std::string(kSchemaClusterV2)},
+      {3, "allocation ledger", std::string(kSchemaAllocationsV3)},
   };
   return kMigrations;
 }

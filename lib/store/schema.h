@@ -11,4 +11,8 @@ extern const std::string_view kSchemaIdentityV1;
 // Migration 2 (owner: hai-scheduler): node and device events.
 extern const std::string_view kSchemaClusterV2;
 
+// Migration 3 (owner: hai-scheduler): the allocation ledger — which holder
+// has which devices on which node since when.
+extern const std::string_view kSchemaAllocationsV3;
+
 }  // namespace hai::store

@@ -179,6 +179,11 @@ std::vector<Case> Cases() {
        [](World&, const Target&) { return Request{"/api/v1/nodes"}; }},
       {"GET", "/api/v1/accelerators", "--+++", "--+++",
        [](World&, const Target&) { return Request{"/api/v1/accelerators?vendor=ascend"}; }},
+      {"POST", "/api/v1/placements/dry-run", "--+++", "--+++",
+       [](World&, const Target&) {
+         return Request{"/api/v1/placements/dry-run",
+                        {{"vendor", "ascend"}, {"devices_per_replica", 1}, {"replicas", 1}}};
+       }},
       {"GET", "/api/v1/cluster-events", "--+++", "--+++",
        [](World&, const Target&) { return Request{"/api/v1/cluster-events"}; }},
       {"GET", "/api/v1/openapi.json", "+++++", "+++++",

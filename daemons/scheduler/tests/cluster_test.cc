@@ -153,3 +153,64 @@ TEST_F(ClusterTest, BadAgentMessagesAreRefusedAndChangeNothing) {
 
 }  // namespace
 }  // namespace hai::scheduler
+
+namespace hai::scheduler {
+namespace {
+
+TEST_F(ClusterTest, PlacementsBindSurviveRestartsAndAreFreedOnNodeLoss) {
+  ASSERT_TRUE(WaitFor([&] { return ReadyNodes() == 3; }));
+  http::Client c("127.0.0.1", sched_port_, 2000);
+  auto post = [&](const std::string& path, const nlohmann::json& body) {
+    auto r = c.Send("POST", path, body.dump(), {{"Authorization", "Bearer " + token_}});
+    return std::make_pair(r.ok() ? r->status : -1, r.ok() ? nlohmann::json::parse(r->body) : nullptr);
+  };
+  // A tensor-parallel group of 4 in one HCCS group on the Ascend node.
+  auto [s1, dry] = post("/internal/v1/placements/dry-run",
+                        {{"vendor", "ascend"}, {"devices_per_replica", 4}, {"topology", "same-group"}});
+  ASSERT_EQ(s1, 200) << dry;
+  ASSERT_EQ(dry["feasible"], true) << dry;
+  EXPECT_EQ(dry["placements"][0]["node"], "node-1");
+  EXPECT_EQ(dry["placements"][0]["devices"].size(), 4u);
+  EXPECT_TRUE(dry["placements"][0]["env"].contains("ASCEND_RT_VISIBLE_DEVICES")) << dry;
+  EXPECT_EQ(Get("/internal/v1/placements")["total"], 0) << "a dry run binds nothing";
+
+  auto [s2, impossible] = post("/internal/v1/placements/dry-run",
+                               {{"vendor", "ascend"}, {"devices_per_replica", 16}});
+  EXPECT_EQ(s2, 200);
+  EXPECT_EQ(impossible["feasible"], false);
+  EXPECT_FALSE(impossible["reasons"].empty());
+  auto [s3, bad] = post("/internal/v1/placements/dry-run", {{"vendor", "acme"}});
+  EXPECT_EQ(s3, 400);
+  EXPECT_EQ(bad["error"]["field"], "vendor");
+
+  // Two gangs of 4 fill node-1's two groups; a third cannot fit there.
+  for (const char* holder : {"svc-a", "svc-b"}) {
+    auto [st, d] = post("/internal/v1/placements",
+                        {{"holder", holder},
+                         {"request", {{"vendor", "ascend"}, {"devices_per_replica", 4},
+                                      {"topology", "same-group"}}}});
+    EXPECT_EQ(st, 201) << d;
+  }
+  auto [s4, full] = post("/internal/v1/placements",
+                         {{"holder", "svc-c"}, {"request", {{"vendor", "ascend"}, {"devices_per_replica", 1}}}});
+  EXPECT_EQ(s4, 409) << full;
+  auto held = Get("/internal/v1/accelerators?vendor=ascend");
+  for (const auto& a : held["items"]) EXPECT_FALSE(a["held_by"].is_null()) << a;
+
+  // The ledger survives a scheduler restart.
+  scheduler_->Terminate(std::chrono::seconds(5));
+  StartScheduler();
+  ASSERT_TRUE(WaitFor([&] { return ReadyNodes() == 3; }));
+  EXPECT_EQ(Get("/internal/v1/placements")["total"], 2);
+
+  // node-1 loses power: its allocations are released and the holders told.
+  kill(agents_[0]->pid(), SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return Get("/internal/v1/placements")["total"] == 0; }));
+  auto events = Get("/internal/v1/events?limit=50");
+  int lost = 0;
+  for (const auto& e : events["items"]) lost += e["kind"] == "allocation.lost";
+  EXPECT_EQ(lost, 2);
+}
+
+}  // namespace
+}  // namespace hai::scheduler

@@ -49,7 +49,7 @@ export const MODULES: PortalModule[] = [
   { key: 'callLogs', path: '/call-logs', group: 'observability', icon: Tickets, ready: false, requirements: 'O5' },
   { key: 'reports', path: '/reports', group: 'observability', icon: DataAnalysis, ready: false, requirements: 'M1–M2, CP4' },
   { key: 'alerts', path: '/alerts', group: 'observability', icon: Bell, ready: false, requirements: 'O6' },
-  { key: 'clusters', path: '/clusters', group: 'infrastructure', icon: Cpu, ready: false, requirements: 'S1–S2, CP1–CP3' },
+  { key: 'clusters', path: '/clusters', group: 'infrastructure', icon: Cpu, ready: true, requirements: 'S1–S2, CP1–CP3' },
   { key: 'hwcheck', path: '/hardware-checks', group: 'infrastructure', icon: Monitor, ready: false, requirements: 'H2, B1–B3, MT1' },
   { key: 'fabric', path: '/fabric', group: 'infrastructure', icon: Histogram, ready: false, requirements: 'N1–N2' },
   { key: 'orgs', path: '/orgs', group: 'administration', icon: OfficeBuilding, ready: true, requirements: 'O1, O3' },

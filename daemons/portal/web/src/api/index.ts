@@ -1,10 +1,16 @@
 // One function per endpoint of the portal API contract.
 import { http, requestRaw, type Query } from './http';
 import type {
+  Accelerator,
+  AcceleratorFilter,
   ApiKey,
   AuditEvent,
   AuditFilter,
+  ClusterEvent,
+  ClusterNode,
   CreatedApiKey,
+  DryRunRequest,
+  DryRunResult,
   KeyScope,
   KeyStatus,
   ListPage,
@@ -85,4 +91,12 @@ export const auditApi = {
 
 export const docsApi = {
   openapi: () => http.get<Record<string, unknown>>('/openapi.json'),
+};
+
+export const clusterApi = {
+  nodes: (q: { status?: string } = {}) => http.get<ListPage<ClusterNode>>('/nodes', q as Query),
+  accelerators: (f: AcceleratorFilter = {}) => http.get<ListPage<Accelerator>>('/accelerators', f as Query),
+  events: (q: { node?: string; limit?: number } = {}) => http.get<ListPage<ClusterEvent>>('/cluster-events', q as Query),
+  /** Asks where a workload would go; binds nothing. */
+  dryRun: (body: DryRunRequest) => http.post<DryRunResult>('/placements/dry-run', body),
 };

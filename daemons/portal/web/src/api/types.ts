@@ -114,3 +114,99 @@ export interface AuditFilter {
   action?: string;
   outcome?: Outcome;
 }
+
+// ---- Clusters & accelerators (S1, S2, D3, CP1) ----
+
+export type NodeStatus = 'Ready' | 'NotReady';
+export const NODE_STATUSES: NodeStatus[] = ['Ready', 'NotReady'];
+
+export interface ClusterNode {
+  id: string;
+  name: string;
+  status: NodeStatus | string;
+  labels: Record<string, string>;
+  cpu_cores: number;
+  memory_mib: number;
+  /** "vendor/model" → device count. */
+  accelerators: Record<string, number>;
+  device_count: number;
+  agent_url: string;
+  agent_version: string;
+  registered_at: string;
+  last_heartbeat: string | null;
+}
+
+export type Vendor = 'ascend' | 'metax' | 'hygon' | 'mthreads' | 'ppu' | 'nvidia' | 'cpu';
+export const VENDORS: Vendor[] = ['ascend', 'metax', 'hygon', 'mthreads', 'ppu', 'nvidia', 'cpu'];
+
+export type DeviceHealth = 'ok' | 'warning' | 'critical' | 'unknown';
+
+export interface Accelerator {
+  vendor: Vendor | string;
+  model: string;
+  node: string;
+  node_status: NodeStatus | string;
+  index: number;
+  bus_id: string;
+  memory_mib: number;
+  memory_used_mib: number | null;
+  /** Percent 0–100. */
+  utilization: number | null;
+  temperature_c: number | null;
+  power_w: number | null;
+  health: DeviceHealth | string;
+  ecc_errors: number | null;
+  topology_group: string;
+  numa: number | null;
+  simulated: boolean;
+  held_by: string | null;
+}
+
+export interface AcceleratorFilter {
+  vendor?: string;
+  model?: string;
+  node?: string;
+}
+
+export interface ClusterEvent {
+  id: number | string;
+  time: string;
+  kind: string;
+  node: string;
+  message: string;
+}
+
+export type Topology = 'same-group' | 'any';
+export type Sharing = 'exclusive' | 'shared';
+export type PlacementPolicy = 'binpack' | 'spread';
+
+export interface DryRunRequest {
+  vendor: string;
+  model?: string;
+  devices_per_replica: number;
+  memory_mib?: number;
+  replicas: number;
+  topology: Topology;
+  gang?: boolean;
+  sharing?: Sharing;
+  policy?: PlacementPolicy;
+}
+
+export interface Placement {
+  replica: number;
+  node: string;
+  devices: number[];
+  env: Record<string, string>;
+}
+
+export interface PlacementReason {
+  node: string;
+  code: string;
+  message: string;
+}
+
+export interface DryRunResult {
+  feasible: boolean;
+  placements: Placement[];
+  reasons: PlacementReason[];
+}

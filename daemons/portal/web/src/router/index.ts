@@ -15,6 +15,7 @@ const views: Record<string, () => Promise<unknown>> = {
   orgs: () => import('@/views/orgs/OrgListView.vue'),
   users: () => import('@/views/users/UserListView.vue'),
   apiKeys: () => import('@/views/keys/ApiKeyListView.vue'),
+  clusters: () => import('@/views/clusters/ClustersView.vue'),
   audit: () => import('@/views/audit/AuditLogView.vue'),
   apiDocs: () => import('@/views/docs/ApiDocsView.vue'),
   profile: () => import('@/views/ProfileView.vue'),
