@@ -22,10 +22,17 @@ void NodeUsage::EraseDevice(int index) {
   std::erase_if(devices, [&](const auto& e) { return e.first == index; });
 }
 
+// A simulated device's "measured" memory is synthetic telemetry for
+// dashboards; it says nothing about capacity, so only the ledger counts there.
+int64_t MeasuredMib(const accel::Device& device) {
+  if (device.simulated || device.memory_used_mib < 0) return -1;
+  return device.memory_used_mib;
+}
+
 int64_t EffectiveUsedMib(const accel::Device& device, const DeviceUsage& usage) {
   int64_t claimed = usage.claimed_mib;
   if (usage.exclusive && device.memory_mib > 0) claimed = device.memory_mib;
-  return std::max(claimed, device.memory_used_mib >= 0 ? device.memory_used_mib : 0);
+  return std::max<int64_t>(claimed, std::max<int64_t>(MeasuredMib(device), 0));
 }
 
 int64_t FreeMib(const accel::Device& device, const DeviceUsage& usage) {
@@ -35,7 +42,7 @@ int64_t FreeMib(const accel::Device& device, const DeviceUsage& usage) {
 
 bool WholeFree(const accel::Device& device, const DeviceUsage& usage) {
   if (usage.holders > 0 || usage.exclusive) return false;
-  return device.memory_used_mib < 0 || device.memory_used_mib <= kIdleMemoryMib;
+  return MeasuredMib(device) <= kIdleMemoryMib;
 }
 
 void ClusterState::UpsertNode(Node node) {

@@ -65,5 +65,18 @@ TEST(ClusterTest, ClaimsSurviveRemovalFromTheView) {
   EXPECT_FALSE(s.SetState("n1", NodeState::kNotReady));
 }
 
+TEST(ClusterTest, SimulatedTelemetryDoesNotTakeCapacity) {
+  accel::Device d;
+  d.memory_mib = 65536;
+  d.memory_used_mib = 40000;  // synthetic dashboard load on a simulated card
+  d.simulated = true;
+  DeviceUsage none;
+  EXPECT_TRUE(WholeFree(d, none));
+  EXPECT_EQ(FreeMib(d, none), 65536);
+  d.simulated = false;  // the same reading from real hardware does count
+  EXPECT_FALSE(WholeFree(d, none));
+  EXPECT_EQ(FreeMib(d, none), 65536 - 40000);
+}
+
 }  // namespace
 }  // namespace hai::placement

@@ -424,8 +424,7 @@ const zhCN: Messages = {
       free: '空闲',
       nodeNotReady: '节点未就绪',
       col: {
-        node: '节点',
-        index: '序号',
+        device: '设备',
         busId: '总线 ID',
         memory: '显存 已用 / 总量 (GiB)',
         utilization: '利用率',
@@ -451,6 +450,7 @@ const zhCN: Messages = {
       devicesPerReplica: '每副本卡数',
       memory: '每卡显存 (MiB)',
       memoryPlaceholder: '不限',
+      memoryRequiredShared: '共享方式需要填写每卡显存',
       replicas: '副本数',
       topology: '拓扑',
       topologyOption: {
