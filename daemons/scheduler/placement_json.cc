@@ -69,7 +69,7 @@ Result<placement::PlacementRequest> PlacementRequestFromJson(const std::string& 
   return r;
 }
 
-nlohmann::json ToJson(const placement::Decision& d) {
+nlohmann::json ToJson(const placement::Decision& d, const ResourceNamesFn& resource_names) {
   nlohmann::json placements = nlohmann::json::array(), reasons = nlohmann::json::array();
   for (const placement::ReplicaPlacement& p : d.replicas)
     placements.push_back({{"replica", p.replica},
@@ -82,6 +82,9 @@ nlohmann::json ToJson(const placement::Decision& d) {
                           {"cpu_cores", p.cpu_cores},
                           {"host_memory_mib", p.host_memory_mib},
                           {"env", p.env},
+                          {"kubernetes_resources",
+                           resource_names ? resource_names(p.vendor, p.model)
+                                          : std::vector<std::string>{}},
                           {"score", p.score}});
   for (const placement::Refusal& r : d.reasons)
     reasons.push_back({{"node", r.node}, {"code", placement::ReasonName(r.reason)},

@@ -46,8 +46,13 @@ Result<std::unique_ptr<SchedulerApp>> SchedulerApp::Create(const SchedulerConfig
                                    n.registration.labels, n.registration.inventory});
       });
   app->node_gauge_ = app->registry_.Gauge("hai_scheduler_nodes", "Registered nodes by status.");
+  ResourceNamesFn resource_names = [self](accel::Vendor v, const std::string& model) {
+    auto it = self->adapters_.find(v);
+    return it == self->adapters_.end() ? std::vector<std::string>{}
+                                       : it->second->KubernetesResourceNames(model);
+  };
   AddSchedulerRoutes(&app->router_, {app->nodes_.get(), app->placer_.get(), app->ledger_.get(),
-                                     app->events_.get(), clock, token});
+                                     app->events_.get(), clock, token, resource_names});
   http::AddStandardRoutes(&app->router_, &app->registry_, nullptr);
   return app;
 }

@@ -141,7 +141,7 @@ void AddSchedulerRoutes(http::Router* router, const RouteDeps& d) {
               Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
                 HAI_ASSIGN_OR_RETURN(placement::PlacementRequest r, PlacementRequestFromJson(req.body));
                 HAI_ASSIGN_OR_RETURN(placement::Decision decision, d.placer->Place(r));
-                return Response::Json(200, ToJson(decision));
+                return Response::Json(200, ToJson(decision, d.resource_names));
               }));
   router->Add("POST", "/internal/v1/placements", Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
     auto j = nlohmann::json::parse(req.body, nullptr, false);
@@ -159,7 +159,7 @@ void AddSchedulerRoutes(http::Router* router, const RouteDeps& d) {
                                                   : " refused: " + (decision.reasons.empty()
                                                                         ? std::string("no capacity")
                                                                         : decision.reasons[0].message))});
-    return Response::Json(decision.feasible ? 201 : 409, ToJson(decision));
+    return Response::Json(decision.feasible ? 201 : 409, ToJson(decision, d.resource_names));
   }));
   router->Add("DELETE", "/internal/v1/placements/{holder}",
               Guard(d.cluster_token, [d](Request& req) -> Result<Response> {

@@ -2,6 +2,7 @@
 
 #include "daemons/scheduler/cluster_events.h"
 #include "daemons/scheduler/node_registry.h"
+#include "daemons/scheduler/placement_json.h"
 #include "lib/base/clock.h"
 #include "lib/http/router.h"
 #include "lib/placement/placer.h"
@@ -15,6 +16,7 @@ struct RouteDeps {
   SqliteEventSink* events;
   const Clock* clock;
   std::string cluster_token;
+  ResourceNamesFn resource_names;
 };
 
 // The scheduler's internal API (cluster token on every route): agents

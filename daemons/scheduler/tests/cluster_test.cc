@@ -172,6 +172,7 @@ TEST_F(ClusterTest, PlacementsBindSurviveRestartsAndAreFreedOnNodeLoss) {
   EXPECT_EQ(dry["placements"][0]["node"], "node-1");
   EXPECT_EQ(dry["placements"][0]["devices"].size(), 4u);
   EXPECT_TRUE(dry["placements"][0]["env"].contains("ASCEND_RT_VISIBLE_DEVICES")) << dry;
+  EXPECT_EQ(dry["placements"][0]["kubernetes_resources"][0], "huawei.com/Ascend910B3") << dry;
   EXPECT_EQ(Get("/internal/v1/placements")["total"], 0) << "a dry run binds nothing";
 
   auto [s2, impossible] = post("/internal/v1/placements/dry-run",
