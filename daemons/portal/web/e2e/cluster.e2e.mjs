@@ -20,27 +20,32 @@
 // Only loopback traffic is allowed; any other request is blocked and fails
 // the run. The last line printed is "N passed, N failed".
 
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USER,
+  PORTAL_URL,
+  STEP_TIMEOUT_MS,
+  check,
+  choose,
+  field,
+  login,
+  nav,
+  noPageErrorsOrForeignTraffic,
+  openBrowser,
+  page,
+  requirePortalEnv,
+  runScenario,
+  screenshot,
+  sel,
+  setStepsAborted,
+  stepsAborted,
+  step,
+} from './harness.mjs';
 
-const PORTAL_URL = (process.env.PORTAL_URL || '').replace(/\/+$/, '');
-const ADMIN_USER = process.env.ADMIN_USER || 'admin';
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || '';
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const STEP_TIMEOUT_MS = 15_000;
-const NAV_TIMEOUT_MS = 30_000;
 // Agents register shortly after `haictl up` reports ready.
 const CLUSTER_TIMEOUT_MS = 45_000;
-const OVERALL_TIMEOUT_MS = 5 * 60_000;
 
-if (!PORTAL_URL || !ADMIN_PASSWORD) {
-  console.error('cluster.e2e: PORTAL_URL and ADMIN_PASSWORD must be set');
-  console.log('0 passed, 1 failed');
-  process.exit(2);
-}
+requirePortalEnv('cluster.e2e');
 
 const ZH_TITLE = '集群与加速卡';
 const EXPECTED_GROUPS = [
@@ -49,107 +54,7 @@ const EXPECTED_GROUPS = [
   { key: 'hygon/K100_AI', vendor: 'hygon', count: 4 },
 ];
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let aborted = false;
-let page;
-const pageErrors = [];
-const blocked = [];
-
-const sel = (name) => `[data-test="${name}"]`;
-
-function log(msg) {
-  console.log(`[${new Date().toISOString().slice(11, 23)}] ${msg}`);
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function screenshot(name) {
-  if (!SCREENSHOT_DIR || !page) return;
-  try {
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-    log(`  screenshot ${name}.png`);
-  } catch (e) {
-    log(`  screenshot ${name} failed: ${e.message}`);
-  }
-}
-
-/** Texts of the toast messages on screen, for failure reports. */
-async function toasts() {
-  try {
-    return await page.locator('.el-message').allInnerTexts();
-  } catch {
-    return [];
-  }
-}
-
-async function step(name, fn) {
-  if (aborted) {
-    skipped++;
-    log(`SKIP ${name}`);
-    return;
-  }
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    log(`PASS ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    aborted = true;
-    log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
-    const msgs = await toasts();
-    if (msgs.length) log(`  messages on screen: ${msgs.join(' | ')}`);
-    if (page) log(`  at ${page.url()}`);
-    await screenshot(`failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-  }
-}
-
 // ---- UI helpers ----------------------------------------------------------
-
-/** The <input>/<textarea> behind a data-test hook (on the field or its wrapper). */
-function field(name) {
-  return page
-    .locator(
-      `input${sel(name)}, textarea${sel(name)}, ${sel(name)} input:not([type=hidden]), ${sel(name)} textarea`,
-    )
-    .first();
-}
-
-async function fill(name, value) {
-  const f = field(name);
-  await f.fill('');
-  await f.fill(value);
-}
-
-/** Opens an el-select and picks the visible option matching `option`. */
-async function choose(selectName, option) {
-  await page.locator(sel(selectName)).click();
-  const item =
-    typeof option === 'string' && option.startsWith('[')
-      ? page.locator(option)
-      : page.locator('.el-select-dropdown__item:visible', { hasText: option });
-  await item.first().waitFor({ state: 'visible' });
-  await item.first().click();
-}
-
-async function nav(key) {
-  await page.locator(sel(`nav-${key}`)).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
-
-async function login(username, password) {
-  await page.locator(sel('login-page')).waitFor();
-  await fill('login-username', username);
-  await fill('login-password', password);
-  await page.locator(sel('login-submit')).click();
-  await page.locator(`${sel('layout')}, ${sel('login-error')}`).first().waitFor({ timeout: NAV_TIMEOUT_MS });
-  const err = page.locator(sel('login-error'));
-  if (await err.isVisible()) throw new Error(`sign-in as ${username} failed: ${(await err.innerText()).trim()}`);
-}
 
 async function openTab(key) {
   await page.locator(sel(`cluster-tab-${key}`)).click();
@@ -183,32 +88,7 @@ async function dryRun({ vendor, devices, replicas = 1, topology = 'same-group' }
 // ---- scenario --------------------------------------------------------------
 
 async function main() {
-  if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  // Loopback only: block and record anything else.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname)) return route.continue();
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { browser } = await openBrowser({ fullPage: true });
 
   try {
     await step('admin signs in (default language Simplified Chinese)', async () => {
@@ -320,7 +200,7 @@ async function main() {
 
     // The dry-run steps form one group: a failure there (e.g. the route is
     // missing on the backend) fails the run but does not skip the later steps.
-    const abortedBeforeDryRun = aborted;
+    const abortedBeforeDryRun = stepsAborted();
     await step('the dry-run page says that it binds nothing', async () => {
       await openTab('dryRun');
       await page.locator(sel('dryrun-note')).waitFor();
@@ -360,7 +240,7 @@ async function main() {
       await screenshot('c04-dryrun-refused');
     });
 
-    aborted = abortedBeforeDryRun;
+    setStepsAborted(abortedBeforeDryRun);
 
     await step('switching to English translates the module', async () => {
       await page.locator(sel('lang-switch')).click();
@@ -387,29 +267,10 @@ async function main() {
       check(calls === 0, `${calls} cluster requests after leaving the page`);
     });
 
-    await step('no uncaught errors and no traffic beyond loopback', async () => {
-      check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
-      check(blocked.length === 0, `blocked non-loopback requests: ${blocked.join(', ')}`);
-    });
+    await step('no uncaught errors and no traffic beyond loopback', noPageErrorsOrForeignTraffic);
   } finally {
     await browser.close().catch(() => {});
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`cluster.e2e: gave up after ${OVERALL_TIMEOUT_MS / 1000} s`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
-main()
-  .catch((e) => {
-    failed++;
-    log(`FAIL setup: ${e.message}`);
-  })
-  .finally(() => {
-    clearTimeout(watchdog);
-    if (skipped) log(`${skipped} steps skipped after the first failure`);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
-  });
+runScenario('cluster.e2e', main);

@@ -16,25 +16,31 @@
 // Only loopback traffic is allowed; any other request is blocked and fails
 // the run. The last line printed is "N passed, N failed".
 
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USER,
+  NAV_TIMEOUT_MS,
+  PORTAL_URL,
+  STEP_TIMEOUT_MS,
+  check,
+  choose,
+  field,
+  fill,
+  log,
+  login as signIn,
+  nav,
+  noPageErrorsOrForeignTraffic,
+  openBrowser,
+  page,
+  requirePortalEnv,
+  runScenario,
+  screenshot,
+  sel,
+  step,
+} from './harness.mjs';
 
-const PORTAL_URL = (process.env.PORTAL_URL || '').replace(/\/+$/, '');
-const ADMIN_USER = process.env.ADMIN_USER || 'admin';
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || '';
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const STEP_TIMEOUT_MS = 15_000;
-const NAV_TIMEOUT_MS = 30_000;
-const OVERALL_TIMEOUT_MS = 5 * 60_000;
-
-if (!PORTAL_URL || !ADMIN_PASSWORD) {
-  console.error('portal.e2e: PORTAL_URL and ADMIN_PASSWORD must be set');
-  console.log('0 passed, 1 failed');
-  process.exit(2);
-}
+requirePortalEnv('portal.e2e');
 
 const suffix = Date.now().toString(36);
 const ORG = `e2e-cardiology-${suffix}`;
@@ -42,97 +48,7 @@ const ORG_ADMIN = { username: `oadmin_${suffix}`, password: `Oa-${suffix}-pass-1
 const DEVELOPER = { username: `dev_${suffix}`, password: `Dv-${suffix}-pass-1`, name: 'E2E Developer' };
 const KEY_NAME = `e2e-key-${suffix}`;
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let aborted = false;
-let page;
-const pageErrors = [];
-const blocked = [];
-
-const sel = (name) => `[data-test="${name}"]`;
-
-function log(msg) {
-  console.log(`[${new Date().toISOString().slice(11, 23)}] ${msg}`);
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function screenshot(name) {
-  if (!SCREENSHOT_DIR || !page) return;
-  try {
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
-    log(`  screenshot ${name}.png`);
-  } catch (e) {
-    log(`  screenshot ${name} failed: ${e.message}`);
-  }
-}
-
-/** Texts of the toast messages on screen, for failure reports. */
-async function toasts() {
-  try {
-    return await page.locator('.el-message').allInnerTexts();
-  } catch {
-    return [];
-  }
-}
-
-async function step(name, fn) {
-  if (aborted) {
-    skipped++;
-    log(`SKIP ${name}`);
-    return;
-  }
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    log(`PASS ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    aborted = true;
-    log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
-    const msgs = await toasts();
-    if (msgs.length) log(`  messages on screen: ${msgs.join(' | ')}`);
-    if (page) log(`  at ${page.url()}`);
-    await screenshot(`failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-  }
-}
-
 // ---- UI helpers ----------------------------------------------------------
-
-/** The <input>/<textarea> behind a data-test hook (on the field or its wrapper). */
-function field(name) {
-  return page
-    .locator(
-      `input${sel(name)}, textarea${sel(name)}, ${sel(name)} input:not([type=hidden]), ${sel(name)} textarea`,
-    )
-    .first();
-}
-
-async function fill(name, value) {
-  const f = field(name);
-  await f.fill('');
-  await f.fill(value);
-}
-
-/** Opens an el-select and picks the visible option matching `option`. */
-async function choose(selectName, option) {
-  await page.locator(sel(selectName)).click();
-  const item =
-    typeof option === 'string' && option.startsWith('[')
-      ? page.locator(option)
-      : page.locator('.el-select-dropdown__item:visible', { hasText: option });
-  await item.first().waitFor({ state: 'visible' });
-  await item.first().click();
-}
-
-async function nav(key) {
-  await page.locator(sel(`nav-${key}`)).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 async function dialogClosed(name) {
   await page.locator(`${sel(name)}:visible`).waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS }).catch(async () => {
@@ -140,14 +56,9 @@ async function dialogClosed(name) {
   });
 }
 
+/** Signs in and checks that the header shows who is signed in. */
 async function login(username, password) {
-  await page.locator(sel('login-page')).waitFor();
-  await fill('login-username', username);
-  await fill('login-password', password);
-  await page.locator(sel('login-submit')).click();
-  await page.locator(`${sel('layout')}, ${sel('login-error')}`).first().waitFor({ timeout: NAV_TIMEOUT_MS });
-  const err = page.locator(sel('login-error'));
-  if (await err.isVisible()) throw new Error(`sign-in as ${username} failed: ${(await err.innerText()).trim()}`);
+  await signIn(username, password);
   const shown = (await page.locator(sel('current-user')).innerText()).trim();
   check(shown.length > 0, 'header shows no current user');
 }
@@ -184,32 +95,7 @@ async function createUser(u, org, role) {
 // ---- scenario --------------------------------------------------------------
 
 async function main() {
-  if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  // Loopback only: block and record anything else.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname)) return route.continue();
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { browser, context } = await openBrowser({ contextOptions: { acceptDownloads: true } });
 
   try {
     await step('anonymous visitor is sent to the login page', async () => {
@@ -413,29 +299,10 @@ async function main() {
       await page.locator(sel('login-page')).waitFor({ timeout: NAV_TIMEOUT_MS });
     });
 
-    await step('no uncaught errors and no traffic beyond loopback', async () => {
-      check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
-      check(blocked.length === 0, `blocked non-loopback requests: ${blocked.join(', ')}`);
-    });
+    await step('no uncaught errors and no traffic beyond loopback', noPageErrorsOrForeignTraffic);
   } finally {
     await browser.close().catch(() => {});
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`portal.e2e: gave up after ${OVERALL_TIMEOUT_MS / 1000} s`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
-main()
-  .catch((e) => {
-    failed++;
-    log(`FAIL setup: ${e.message}`);
-  })
-  .finally(() => {
-    clearTimeout(watchdog);
-    if (skipped) log(`${skipped} steps skipped after the first failure`);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
-  });
+runScenario('portal.e2e', main);
