@@ -13,3 +13,13 @@ pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 
 # cpp-httplib ships as a compiled library in Debian; only lib/http includes it.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+# PCRE2 gives the tokenizer's pre-tokenizer its Unicode classes.
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+
+# libtorch from Debian's libtorch-dev, linked directly: its CMake package pulls
+# in more than the CPU runtime needs. Only lib/transformer includes its headers.
+find_library(HAI_TORCH_CPU torch_cpu REQUIRED)
+find_library(HAI_C10 c10 REQUIRED)
+add_library(hai_torch INTERFACE)
+target_link_libraries(hai_torch INTERFACE ${HAI_TORCH_CPU} ${HAI_C10})

@@ -1,6 +1,9 @@
 #include "daemons/ctl/embedded.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +27,7 @@ struct Daemon {
   std::string name;
   int port;
   proc::Child child;
+  std::string health_path = "/healthz";
 };
 
 // A TOML basic string: quotes and backslashes escaped.
@@ -36,9 +40,9 @@ std::string Quote(const std::string& s) {
   return out + "\"";
 }
 
-bool Healthy(int port) {
+bool Healthy(int port, const std::string& path) {
   http::Client client("127.0.0.1", port, 1000);
-  auto r = client.Send("GET", "/healthz");
+  auto r = client.Send("GET", path);
   return r.ok() && r->status == 200;
 }
 
@@ -49,7 +53,7 @@ Status WaitHealthy(std::vector<Daemon>& daemons, std::chrono::seconds limit) {
       if (auto status = d.child.Poll())
         return Status::Unavailable(d.name + " exited with status " + std::to_string(*status) +
                                    " while starting (its log is above)");
-      if (Healthy(d.port)) break;
+      if (Healthy(d.port, d.health_path)) break;
       if (std::chrono::steady_clock::now() > deadline)
         return Status::Unavailable(d.name + " did not become healthy on port " +
                                    std::to_string(d.port));
@@ -80,7 +84,66 @@ Status WaitNodesReady(int scheduler_port, const std::string& data_dir, size_t wa
   }
 }
 
+// Whether something already listens on 127.0.0.1:port. Checked before
+// starting: a health check must never be answered by somebody else's daemon.
+bool PortTaken(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool taken = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0;
+  ::close(fd);
+  return taken;
+}
+
+// Runs `argv` to completion (bounded by `limit`); its output goes to our stderr.
+Status RunToEnd(std::vector<std::string> argv, std::chrono::seconds limit) {
+  std::string what = argv[0];
+  proc::SpawnOptions spawn{std::move(argv)};
+  spawn.stdout_to_stderr = true;  // stdout carries only the ready line
+  auto child = proc::Child::Spawn(spawn);
+  if (!child.ok()) return child.status();
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (auto status = child->Poll()) {
+      if (*status == 0) return Status::Ok();
+      return Status::Unavailable(what + " failed with status " + std::to_string(*status));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      child->Terminate(std::chrono::seconds(1));
+      return Status::Unavailable(what + " did not finish in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 }  // namespace
+
+const DemoModel& EmbeddedDemoModel() {
+  // Small enough to create and load in about a second on any CPU, with the
+  // Qwen2 layout (GQA, qkv bias, ChatML) so every engine path is exercised.
+  static const DemoModel kDemo = {"demo", {"--arch", "qwen2", "--layers", "4", "--hidden", "256",
+                                           "--heads", "8", "--kv-heads", "2", "--vocab", "2560",
+                                           "--seed", "7"}};
+  return kDemo;
+}
+
+std::vector<std::string> DemoModelInitCommand(const UpOptions& o) {
+  std::vector<std::string> argv = {o.bin_dir + "/hai-model", "init", "--out",
+                                   o.data_dir + "/models/" + EmbeddedDemoModel().name};
+  for (const std::string& a : EmbeddedDemoModel().init_args) argv.push_back(a);
+  return argv;
+}
+
+std::vector<std::string> DemoEngineCommand(const UpOptions& o, const PortMap& ports) {
+  return {o.bin_dir + "/hai-engine", "--model", o.data_dir + "/models/" + EmbeddedDemoModel().name,
+          "--served-name", EmbeddedDemoModel().name, "--host", "127.0.0.1", "--port",
+          std::to_string(ports.engine_base), "--log-level", o.log_level};
+}
 
 PortMap PortMap::FromBase(int base) {
   return {base, base + 1, base + 2, base + 3, base + 4, base + 10, base + 100};
@@ -123,7 +186,9 @@ std::string ReadyLine(const PortMap& ports, const std::string& admin_password_fi
                       const std::string& data_dir) {
   nlohmann::json line = {{"ready", true},
                          {"portal", "http://127.0.0.1:" + std::to_string(ports.portal)},
-                         {"admin_user", "admin"}};
+                         {"admin_user", "admin"},
+                         {"engine", "http://127.0.0.1:" + std::to_string(ports.engine_base)},
+                         {"model", EmbeddedDemoModel().name}};
   std::ifstream in(admin_password_file);
   std::string password;
   if (in && std::getline(in, password) && !password.empty()) {
@@ -143,9 +208,25 @@ std::string FindShareDir(const std::string& bin_dir) {
   return "/usr/share/hai";
 }
 
+std::vector<int> PortsInUse(const UpOptions& options) {
+  PortMap p = PortMap::FromBase(options.base_port);
+  std::vector<int> wanted = {p.portal, p.scheduler, p.engine_base};
+  for (size_t i = 0; i < EmbeddedNodes().size(); ++i)
+    wanted.push_back(p.agent_base + static_cast<int>(i));
+  std::vector<int> taken;
+  for (int port : wanted)
+    if (PortTaken(port)) taken.push_back(port);
+  return taken;
+}
+
 int RunUp(const UpOptions& options) {
   systemd::SignalWaiter signals;  // before children: they unblock in the child
   PortMap ports = PortMap::FromBase(options.base_port);
+  if (std::vector<int> taken = PortsInUse(options); !taken.empty()) {
+    std::fprintf(stderr, "haictl: port %d on 127.0.0.1 is already in use; choose another --base-port\n",
+                 taken.front());
+    return 1;
+  }
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) {
@@ -159,10 +240,14 @@ int RunUp(const UpOptions& options) {
 
   std::vector<Daemon> daemons;
   // The portal first: it creates the cluster token the others read.
-  auto start = [&](const std::string& name, int port, std::vector<std::string> argv) -> Status {
-    auto child = proc::Child::Spawn({std::move(argv)});
+  auto start = [&](const std::string& name, int port, std::vector<std::string> argv,
+                   const std::string& health_path = "/healthz",
+                   std::vector<std::string> env = {}) -> Status {
+    proc::SpawnOptions spawn{std::move(argv), std::move(env)};
+    spawn.stdout_to_stderr = true;  // stdout carries only the ready line
+    auto child = proc::Child::Spawn(spawn);
     if (!child.ok()) return child.status();
-    daemons.push_back({name, port, std::move(*child)});
+    daemons.push_back({name, port, std::move(*child), health_path});
     return WaitHealthy(daemons, std::chrono::seconds(60));
   };
   Status st = start("hai-portal", ports.portal,
@@ -177,6 +262,17 @@ int RunUp(const UpOptions& options) {
                {options.bin_dir + "/hai-agent", "--config", agent_config});
   }
   if (st.ok()) st = WaitNodesReady(ports.scheduler, options.data_dir, EmbeddedNodes().size());
+  // The demo model: created once, then served by hai-engine on the first
+  // engine port. (Deployments placed through the scheduler come with M1-4.)
+  std::string demo_dir = options.data_dir + "/models/" + EmbeddedDemoModel().name;
+  if (st.ok() && !std::filesystem::exists(demo_dir + "/config.json", ec))
+    st = RunToEnd(DemoModelInitCommand(options), std::chrono::seconds(120));
+  if (st.ok())
+    st = start("hai-engine " + EmbeddedDemoModel().name, ports.engine_base,
+               DemoEngineCommand(options, ports), "/health",
+               // libtorch's OpenMP threads otherwise spin between steps and
+               // take the CPU from the other daemons sharing this host.
+               {"OMP_WAIT_POLICY=PASSIVE"});
   if (!st.ok()) {
     std::fprintf(stderr, "haictl: %s\n", st.message().c_str());
     return 1;  // Child destructors stop the others

@@ -35,6 +35,16 @@ struct EmbeddedNode {
 };
 const std::vector<EmbeddedNode>& EmbeddedNodes();
 
+// The model the embedded default serves, and the `hai-model init` arguments
+// that create it (deterministic: the same model on every machine).
+struct DemoModel {
+  std::string name;
+  std::vector<std::string> init_args;
+};
+const DemoModel& EmbeddedDemoModel();
+std::vector<std::string> DemoModelInitCommand(const UpOptions& options);
+std::vector<std::string> DemoEngineCommand(const UpOptions& options, const PortMap& ports);
+
 // The embedded hai.toml for `options` (portal, scheduler, cluster).
 std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);
 // One agent's configuration file: agent number `i` of EmbeddedNodes().
@@ -44,6 +54,9 @@ std::string ReadyLine(const PortMap& ports, const std::string& admin_password_fi
                       const std::string& data_dir);
 // Where the built web assets and API document are: beside a build tree or installed.
 std::string FindShareDir(const std::string& bin_dir);
+
+// The ports `haictl up` would use that something else already listens on.
+std::vector<int> PortsInUse(const UpOptions& options);
 
 // `haictl up`: starts every daemon built so far on loopback, prints the ready
 // line, and stops them all on SIGTERM/SIGINT or when one dies. Returns the

@@ -58,9 +58,33 @@ TEST(EmbeddedTest, ReadyLineCarriesThePassword) {
   EXPECT_EQ(line["portal"], "http://127.0.0.1:8080");
   EXPECT_EQ(line["admin_user"], "admin");
   EXPECT_EQ(line["admin_password"], "s3cret-pass");
+  EXPECT_EQ(line["engine"], "http://127.0.0.1:8180");
+  EXPECT_EQ(line["model"], "demo");
   std::filesystem::remove(file);
   auto gone = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d"));
   EXPECT_TRUE(gone["admin_password"].is_null());
+}
+
+TEST(EmbeddedTest, DemoModelCommandsUseTheDataDirAndEnginePort) {
+  UpOptions o;
+  o.data_dir = "/d";
+  o.bin_dir = "/b";
+  auto init = DemoModelInitCommand(o);
+  ASSERT_GE(init.size(), 4u);
+  EXPECT_EQ(init[0], "/b/hai-model");
+  EXPECT_EQ(init[1], "init");
+  EXPECT_EQ(init[3], "/d/models/demo");
+  auto engine = DemoEngineCommand(o, PortMap::FromBase(9000));
+  EXPECT_EQ(engine[0], "/b/hai-engine");
+  auto at = [&](const std::string& flag) {
+    for (size_t i = 0; i + 1 < engine.size(); ++i)
+      if (engine[i] == flag) return engine[i + 1];
+    return std::string();
+  };
+  EXPECT_EQ(at("--model"), "/d/models/demo");
+  EXPECT_EQ(at("--served-name"), "demo");
+  EXPECT_EQ(at("--port"), "9100");
+  EXPECT_EQ(at("--host"), "127.0.0.1");
 }
 
 }  // namespace

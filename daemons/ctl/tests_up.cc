@@ -19,25 +19,47 @@
 namespace hai::ctl {
 namespace {
 
-// A port the kernel just handed out, hence free a moment ago.
-int FreePort() {
+bool Free(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return free;
 }
+
+// A base below the kernel's ephemeral range (32768 and up), so that the
+// other tests' port-0 servers and clients cannot take our ports while the
+// appliance starts; every port `haictl up` uses is checked.
+int FreeBase() {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int base = 20000 + static_cast<int>((getpid() * 131 + attempt * 997) % 12000);
+    bool all = true;
+    for (int offset : {0, 2, 10, 11, 12, 100}) all = all && Free(base + offset);
+    if (all) return base;
+  }
+  return 0;
+}
+
+// Kills and reaps haictl however the test ends, so that a failed assertion
+// cannot leave a process tree holding ctest's pipes until the timeout.
+struct Reaper {
+  pid_t pid;
+  ~Reaper() {
+    if (pid <= 0) return;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+};
 
 TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   std::string data = (std::filesystem::temp_directory_path() /
                       ("hai-up-test-" + std::to_string(getpid()))).string();
   std::filesystem::remove_all(data);
-  int base = FreePort();
-  if (base > 64000) base = 40000 + base % 20000;
+  int base = FreeBase();
+  ASSERT_NE(base, 0) << "no free port range";
   int out[2];
   ASSERT_EQ(pipe(out), 0);
   pid_t pid = fork();
@@ -50,6 +72,7 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
           "--log-level", "warning", nullptr);
     _exit(127);
   }
+  Reaper reaper{pid};
   close(out[1]);
   std::string line;
   char c;
@@ -59,6 +82,7 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   EXPECT_EQ(ready["ready"], true);
   EXPECT_EQ(ready["portal"], "http://127.0.0.1:" + std::to_string(base));
   EXPECT_EQ(ready["admin_user"], "admin");
+  ASSERT_TRUE(ready["admin_password"].is_string()) << line;
   std::string password = ready["admin_password"];
   EXPECT_EQ(password.size(), 16u);
 
@@ -88,10 +112,30 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
     EXPECT_EQ(page->status, 200) << "the web UI is served at /";
   }
 
+  // The demo model answers on the engine port, OpenAI-style.
+  std::string engine_url = ready["engine"];
+  EXPECT_EQ(engine_url, "http://127.0.0.1:" + std::to_string(base + 100));
+  http::Client engine("127.0.0.1", base + 100, 60000);
+  auto chat = engine.Send("POST", "/v1/chat/completions",
+                          nlohmann::json{{"model", ready["model"]},
+                                         {"messages", {{{"role", "user"}, {"content", "你好"}}}},
+                                         {"max_tokens", 4}}
+                              .dump());
+  ASSERT_TRUE(chat.ok());
+  EXPECT_EQ(chat->status, 200) << chat->body;
+  auto answer = nlohmann::json::parse(chat->body, nullptr, false);
+  ASSERT_FALSE(answer.is_discarded());
+  EXPECT_EQ(answer["usage"]["completion_tokens"], 4) << chat->body;
+
   kill(pid, SIGTERM);
   int status = 0;
-  for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i)
+  for (int i = 0; i < 200; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      reaper.pid = 0;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   EXPECT_TRUE(WIFEXITED(status)) << "haictl did not stop on SIGTERM";
   EXPECT_EQ(WEXITSTATUS(status), 0);
   std::string rest;

@@ -48,7 +48,8 @@ TEST(NodeRegistryTest, HeartbeatsUpdateTelemetryAndRaiseHealthEvents) {
   registry.Register(Node("node-1", 2), 0);
   cluster::Heartbeat hb{"node-1", 1, {{1, 2048, 75, 60, 280, accel::Health::kCritical, 3}}};
   ASSERT_TRUE(registry.Heartbeat(hb, 100).ok());
-  const accel::Device& d = registry.Snapshot()[0].registration.inventory.devices[1];
+  const std::vector<NodeView> nodes = registry.Snapshot();
+  const accel::Device& d = nodes[0].registration.inventory.devices[1];
   EXPECT_EQ(d.memory_used_mib, 2048);
   EXPECT_EQ(d.health, accel::Health::kCritical);
   EXPECT_EQ(events.kinds.back(), "device.health");

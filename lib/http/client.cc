@@ -59,4 +59,34 @@ Result<ClientResponse> Client::Send(const std::string& method, const std::string
   return out;
 }
 
+Result<ClientResponse> Client::SendStreaming(
+    const std::string& method, const std::string& path, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::function<bool(std::string_view data)>& on_data, const std::string& content_type) {
+  httplib::Request req;
+  req.method = method;
+  req.path = path;
+  for (const auto& [k, v] : headers) req.headers.emplace(k, v);
+  if (!body.empty() || method != "GET") {
+    req.body = body;
+    req.headers.emplace("Content-Type", content_type);
+  }
+  req.content_receiver = [&on_data](const char* data, size_t length, uint64_t /*offset*/,
+                                     uint64_t /*total*/) {
+    return on_data(std::string_view(data, length));
+  };
+  httplib::Response res;
+  httplib::Error error = httplib::Error::Success;
+  if (!impl_->client.send(req, res, error)) {
+    // A half-read answer must not be reused on a kept-alive connection.
+    impl_->client.stop();
+    return Status::Unavailable(method + " " + impl_->where + path + ": " +
+                               httplib::to_string(error));
+  }
+  ClientResponse out;
+  out.status = res.status;
+  for (const auto& [k, v] : res.headers) out.headers.emplace(k, v);
+  return out;
+}
+
 }  // namespace hai::http

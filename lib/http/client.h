@@ -1,8 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/base/status.h"
@@ -31,6 +33,16 @@ class Client {
                               const std::string& body = {},
                               const std::vector<std::pair<std::string, std::string>>& headers = {},
                               const std::string& content_type = "application/json");
+
+  // Like Send, but the body goes to `on_data` piece by piece as it arrives
+  // (chunked answers such as server-sent events) and ClientResponse::body
+  // stays empty. `on_data` returning false closes the connection at once and
+  // the call returns an Unavailable status.
+  Result<ClientResponse> SendStreaming(
+      const std::string& method, const std::string& path, const std::string& body,
+      const std::vector<std::pair<std::string, std::string>>& headers,
+      const std::function<bool(std::string_view data)>& on_data,
+      const std::string& content_type = "application/json");
 
  private:
   struct Impl;

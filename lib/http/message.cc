@@ -63,6 +63,13 @@ Response Response::Text(int status, std::string body, std::string content_type) 
   return r;
 }
 
+Response Response::Stream(std::string content_type, StreamProducer producer) {
+  Response r;
+  r.content_type = std::move(content_type);
+  r.stream = std::move(producer);
+  return r;
+}
+
 Response Response::Error(const Status& status) {
   nlohmann::json error = {{"code", std::string(CodeName(status.code()))},
                           {"message", status.message()}};

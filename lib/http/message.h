@@ -1,8 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,10 @@ struct Request {
   std::string client_ip;
   std::string request_id;
   std::string route;  // the matched pattern, e.g. "/api/v1/orgs/{id}"
+  // True once the client has closed its connection. Valid while the request
+  // is being served (handler or stream producer); null for requests built by
+  // hand in tests. Cheap: call it every few hundred milliseconds while waiting.
+  std::function<bool()> client_gone;
 
   std::string Header(const std::string& name) const;  // "" when absent
   std::optional<std::string> Query(const std::string& name) const;
@@ -30,15 +36,27 @@ struct Request {
   std::string Cookie(const std::string& name) const;
 };
 
+// Writes one piece of a streamed body; returns false once the client has gone
+// (stop producing then). An empty piece writes nothing and only asks.
+using StreamWrite = std::function<bool(std::string_view data)>;
+// Produces a streamed body after the handler has returned, on the same server
+// thread, for as long as it needs. Returning false aborts the response: the
+// connection closes without the final chunk.
+using StreamProducer = std::function<bool(const StreamWrite& write)>;
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  StreamProducer stream;  // set: the body is sent chunked, as `stream` writes it
 
   static Response Json(int status, const nlohmann::json& body);
   static Response NoContent();
   static Response Text(int status, std::string body, std::string content_type);
+  // A 200 whose body `producer` writes piece by piece (HTTP chunked encoding),
+  // e.g. server-sent events.
+  static Response Stream(std::string content_type, StreamProducer producer);
   // `{"error":{"code","message","field"?}}` with the status the code maps to.
   static Response Error(const Status& status);
   void AddHeader(std::string name, std::string value);

@@ -3,10 +3,13 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "lib/base/random.h"
+#include "lib/http/connection_probe.h"
 #include "lib/http/error_map.h"
 #include "lib/http/static_files.h"
 #include "lib/log/log.h"
@@ -19,6 +22,7 @@ struct Server::Impl {
   httplib::Server server;
   metrics::Family* requests = nullptr;
   metrics::Family* latency = nullptr;
+  std::atomic<bool> listen_returned{false};
 
   Request Convert(const httplib::Request& in) {
     Request req;
@@ -33,6 +37,7 @@ struct Server::Impl {
     req.body = in.body;
     req.client_ip = in.remote_addr;
     req.request_id = RequestIdFrom(in.get_header_value("X-Request-Id"));
+    req.client_gone = ClientGoneProbe(in.local_port, in.remote_addr, in.remote_port);
     return req;
   }
 
@@ -69,6 +74,15 @@ struct Server::Impl {
     Request req = Convert(in);
     Response res = Dispatch(req);
     Write(req, res, out);
+    if (res.stream) {
+      // Recorded when the stream ends: cpp-httplib runs the producer after
+      // this function returns and then calls the releaser exactly once.
+      StreamRecord record{req.method, req.route, req.path, req.client_ip, req.request_id,
+                          res.status, start};
+      SetStream(std::move(res.stream), std::move(req.client_gone), res.content_type,
+                std::move(record), out);
+      return;
+    }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Record(req.method, req.route, res.status, seconds, req.request_id, req.path, req.client_ip);
@@ -79,15 +93,55 @@ struct Server::Impl {
     for (auto& [k, v] : res.headers) out.set_header(k.c_str(), v);
     out.set_header("X-Request-Id", req.request_id);
     out.set_header("X-Content-Type-Options", "nosniff");
+    if (res.stream) return;
     if (!res.content_type.empty() || !res.body.empty())
       out.set_content(std::move(res.body),
                       res.content_type.empty() ? "text/plain" : res.content_type.c_str());
   }
 
+  struct StreamRecord {
+    std::string method, route, path, ip, request_id;
+    int status;
+    std::chrono::steady_clock::time_point start;
+  };
+
+  void SetStream(StreamProducer producer, std::function<bool()> client_gone,
+                 const std::string& content_type, StreamRecord record, httplib::Response& out) {
+    auto provider = [producer = std::move(producer), client_gone = std::move(client_gone)](
+                        size_t /*offset*/, httplib::DataSink& sink) {
+      StreamWrite write = [&sink, &client_gone](std::string_view data) {
+        if (client_gone && client_gone()) return false;
+        if (data.empty()) return sink.is_writable();
+        return sink.write(data.data(), data.size());
+      };
+      if (!producer(write)) return false;
+      sink.done();
+      return true;
+    };
+    auto recorded = std::make_shared<std::atomic<bool>>(false);
+    auto releaser = [this, record = std::move(record), recorded](bool success) {
+      if (recorded->exchange(true)) return;
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - record.start).count();
+      Record(record.method, record.route, record.status, seconds, record.request_id, record.path,
+             record.ip, success ? "" : "aborted");
+    };
+    out.set_chunked_content_provider(content_type.empty() ? "text/plain" : content_type,
+                                     std::move(provider), std::move(releaser));
+  }
+
   void Record(const std::string& method, const std::string& route, int status, double seconds,
-              const std::string& request_id, const std::string& path, const std::string& ip) {
+              const std::string& request_id, const std::string& path, const std::string& ip,
+              const std::string& stream_end = "") {
     requests->Add({{"method", method}, {"route", route}, {"status", std::to_string(status)}}, 1);
     latency->Observe({{"method", method}, {"route", route}}, seconds);
+    if (!stream_end.empty()) {
+      log::Info("request", {{"method", method}, {"path", path}, {"status", status},
+                            {"ms", static_cast<long long>(seconds * 1000)},
+                            {"request_id", request_id}, {"client_ip", ip},
+                            {"stream", stream_end}});
+      return;
+    }
     log::Info("request", {{"method", method}, {"path", path}, {"status", status},
                           {"ms", static_cast<long long>(seconds * 1000)},
                           {"request_id", request_id}, {"client_ip", ip}});
@@ -154,12 +208,19 @@ Status Server::Start() {
   if (port_ <= 0)
     return Status::Unavailable("cannot listen on " + impl->options.host + ":" +
                                std::to_string(impl->options.port));
-  thread_ = std::thread([impl] { impl->server.listen_after_bind(); });
+  thread_ = std::thread([impl] {
+    impl->server.listen_after_bind();
+    impl->listen_returned = true;
+  });
   return Status::Ok();
 }
 
 void Server::Stop() {
   if (!thread_.joinable()) return;
+  // cpp-httplib's stop() does nothing until the listening thread has begun,
+  // and that thread would then accept forever: wait for it to begin.
+  while (!impl_->server.is_running() && !impl_->listen_returned)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->server.stop();
   thread_.join();
 }

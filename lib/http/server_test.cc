@@ -73,5 +73,16 @@ TEST_F(ServerTest, MetricsCountByRoute) {
   EXPECT_EQ(Send("GET", "/healthz").status, 200);
 }
 
+TEST(ServerLifecycleTest, StopRightAfterStartReturns) {
+  // Stop() used to race the listening thread's start and then wait forever.
+  Router router;
+  metrics::Registry registry;
+  for (int i = 0; i < 50; ++i) {
+    Server server(ServerOptions{}, &router, &registry);
+    ASSERT_TRUE(server.Start().ok());
+    server.Stop();
+  }
+}
+
 }  // namespace
 }  // namespace hai::http

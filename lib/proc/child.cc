@@ -48,6 +48,7 @@ Result<Child> Child::Spawn(const SpawnOptions& options) {
       prctl(PR_SET_PDEATHSIG, SIGTERM);
       if (getppid() != parent) _exit(127);
     }
+    if (options.stdout_to_stderr) dup2(STDERR_FILENO, STDOUT_FILENO);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }

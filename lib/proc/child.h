@@ -15,6 +15,7 @@ struct SpawnOptions {
   std::vector<std::string> argv;  // argv[0] is the program path
   std::vector<std::string> env;   // extra KEY=VALUE entries on top of ours
   bool die_with_parent = true;    // SIGTERM the child if we die first
+  bool stdout_to_stderr = false;  // keep our stdout for our own output
 };
 
 // A child process we started and must reap. Not thread-safe. The destructor
