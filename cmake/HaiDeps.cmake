@@ -16,6 +16,8 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # PCRE2 gives the tokenizer's pre-tokenizer its Unicode classes.
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+# ICU gives it Unicode normalisation (NFC, as Qwen2's tokenizer.json asks).
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)
 
 # libtorch from Debian's libtorch-dev, linked directly: its CMake package pulls
 # in more than the CPU runtime needs. Only lib/transformer includes its headers.

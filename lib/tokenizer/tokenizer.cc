@@ -6,6 +6,7 @@
 
 #include "lib/tokenizer/added_tokens.h"
 #include "lib/tokenizer/bert_normalizer.h"
+#include "lib/tokenizer/nfc.h"
 #include "lib/tokenizer/byte_level.h"
 #include "lib/tokenizer/pre_tokenizer.h"
 #include "lib/tokenizer/tokenizer_json.h"
@@ -18,6 +19,7 @@ struct Tokenizer::Impl {
   ModelKind kind = ModelKind::kByteLevelBpe;
   std::unique_ptr<TokenModel> model;
   std::unique_ptr<BertNormalizer> normalizer;
+  bool nfc = false;
   PreTokenizer pre_tokenizer;
   bool add_prefix_space = false;
   AddedTokenMatcher added;
@@ -31,6 +33,10 @@ struct Tokenizer::Impl {
 
   void EncodePlain(std::string_view segment, std::vector<int32_t>* out) const {
     std::string normalized;
+    if (nfc) {
+      normalized = Nfc(segment);
+      segment = normalized;
+    }
     if (normalizer) {
       normalized = normalizer->Normalize(segment);
       segment = normalized;
@@ -87,6 +93,7 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::FromJson(const std::string& json_t
   impl->kind = parts.kind;
   impl->model = std::move(parts.model);
   impl->normalizer = std::move(parts.normalizer);
+  impl->nfc = parts.nfc;
   impl->pre_tokenizer = std::move(parts.pre_tokenizer);
   impl->add_prefix_space = parts.add_prefix_space;
   impl->added = AddedTokenMatcher(std::move(parts.added_tokens));

@@ -33,7 +33,8 @@ class Tokenizer {
   // plain text (false for user-supplied raw strings where that matters).
   // Non-special added tokens are always recognised. Invalid UTF-8 in `text`
   // is first replaced by U+FFFD; no BOS / [CLS] is added. An NFC normalizer
-  // (Qwen2) is not applied: text is taken as given.
+  // (Qwen2) composes plain text before splitting (added tokens are matched
+  // on the text as given).
   std::vector<int32_t> Encode(std::string_view text, bool special = true) const;
   // Always valid UTF-8: bytes that do not form characters become U+FFFD.
   // Ids outside the vocabulary are skipped. So decode(encode(s)) == s for

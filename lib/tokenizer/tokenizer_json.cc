@@ -26,14 +26,16 @@ Result<std::string> ComponentType(const JsonFields& root, const char* key) {
   return type;
 }
 
-// NFC (alone or in a Sequence) is accepted and not applied; see the header.
-// BertNormalizer sets `bert` (once).
+// NFC (alone or in a Sequence) sets `nfc`; BertNormalizer sets `bert` (once).
 Status ReadNormalizer(const json& node, const std::string& where,
-                      std::optional<BertNormalizer::Options>* bert) {
+                      std::optional<BertNormalizer::Options>* bert, bool* nfc) {
   const JsonFields fields(node, where);
   std::string type;
   HAI_RETURN_IF_ERROR(fields.String("type", &type, true));
-  if (type == "NFC") return Status::Ok();
+  if (type == "NFC") {
+    *nfc = true;
+    return Status::Ok();
+  }
   if (type == "BertNormalizer") {
     if (bert->has_value()) return Status::InvalidArgument(where + ": a second BertNormalizer");
     BertNormalizer::Options options;
@@ -53,7 +55,7 @@ Status ReadNormalizer(const json& node, const std::string& where,
     HAI_RETURN_IF_ERROR(fields.Array("normalizers", &steps, true));
     for (size_t i = 0; i < steps->size(); ++i) {
       HAI_RETURN_IF_ERROR(ReadNormalizer(
-          (*steps)[i], fields.Path("normalizers") + "[" + std::to_string(i) + "]", bert));
+          (*steps)[i], fields.Path("normalizers") + "[" + std::to_string(i) + "]", bert, nfc));
     }
     return Status::Ok();
   }
@@ -242,7 +244,7 @@ Status ReadPipeline(const JsonFields& root, TokenizerParts* parts) {
   const json* normalizer = nullptr;
   HAI_RETURN_IF_ERROR(root.Object("normalizer", &normalizer, false));
   std::optional<BertNormalizer::Options> bert;
-  if (normalizer != nullptr) HAI_RETURN_IF_ERROR(ReadNormalizer(*normalizer, "normalizer", &bert));
+  if (normalizer != nullptr) HAI_RETURN_IF_ERROR(ReadNormalizer(*normalizer, "normalizer", &bert, &parts->nfc));
   PreTokenizerSpec spec;
   const json* pre = nullptr;
   HAI_RETURN_IF_ERROR(root.Object("pre_tokenizer", &pre, false));

@@ -19,6 +19,7 @@ struct TokenizerParts {
   ModelKind kind = ModelKind::kByteLevelBpe;
   std::unique_ptr<TokenModel> model;
   std::unique_ptr<BertNormalizer> normalizer;  // null: text is taken as given
+  bool nfc = false;  // an NFC normalizer: plain text is composed first
   PreTokenizer pre_tokenizer;
   // A ByteLevel pre-tokenizer with add_prefix_space: each plain-text segment
   // that does not start with a space gets one (GPT-2 / RoBERTa style).
@@ -33,8 +34,7 @@ struct TokenizerParts {
 //  - byte-level BPE (Qwen2, Llama-3, GPT-2): model BPE without byte fallback,
 //    normalizer null or NFC, pre_tokenizer of Split / ByteLevel / Digits /
 //    Whitespace / WhitespaceSplit (alone or in a Sequence), decoder ByteLevel.
-//    NFC is accepted but not applied: input is taken as given, which differs
-//    only for text that is not already NFC.
+//    NFC is applied with ICU (see nfc.h).
 //  - WordPiece (BERT): normalizer BertNormalizer (see bert_normalizer.h for
 //    its approximations), pre_tokenizer BertPreTokenizer, decoder WordPiece.
 // added_tokens are read for both; the post_processor is read past (callers

@@ -36,7 +36,8 @@ TEST(TokenizerJsonTest, LoadsTheTinyFile) {
   ASSERT_TRUE(parts.ok()) << parts.status().message();
   EXPECT_EQ(parts->kind, ModelKind::kByteLevelBpe);
   EXPECT_EQ(parts->model->max_id(), 43);
-  EXPECT_EQ(parts->normalizer, nullptr);  // NFC is not applied
+  EXPECT_EQ(parts->normalizer, nullptr);
+  EXPECT_TRUE(parts->nfc);
   EXPECT_EQ(parts->added_tokens.size(), 3u);
   EXPECT_EQ(parts->pre_tokenizer.rule_count(), 1u);  // ByteLevel without its regex adds none
   EXPECT_FALSE(parts->add_prefix_space);

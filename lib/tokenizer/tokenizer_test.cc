@@ -86,7 +86,7 @@ TEST(TokenizerTest, Lookups) {
 }
 
 // Every byte, a few merges and the Qwen2 pre-tokenizer: any text survives.
-std::unique_ptr<Tokenizer> AllBytes() {
+std::unique_ptr<Tokenizer> AllBytes(bool nfc = false) {
   const ByteLevelAlphabet& alphabet = ByteLevelAlphabet::Get();
   nlohmann::json vocab = nlohmann::json::object();
   for (int b = 0; b < 256; ++b)
@@ -106,7 +106,9 @@ std::unique_ptr<Tokenizer> AllBytes() {
           {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}}},
       {"decoder", {{"type", "ByteLevel"}}},
       {"model", {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}}}};
-  auto tok = Tokenizer::FromJson(doc.dump(), "all_bytes.json");
+  nlohmann::json with = doc;
+  if (nfc) with["normalizer"] = {{"type", "NFC"}};
+  auto tok = Tokenizer::FromJson(with.dump(), "all_bytes.json");
   EXPECT_TRUE(tok.ok()) << tok.status().message();
   return tok.ok() ? std::move(tok).value() : nullptr;
 }
@@ -126,6 +128,19 @@ TEST(TokenizerTest, RoundTripsVariedText) {
   EXPECT_EQ(tok->Encode("the"), (Ids{257}));
   // t h e merge before Ġ could join t h: Ġ + the, and (Ġ th) never applies.
   EXPECT_EQ(tok->Encode(" the"), (Ids{32, 257}));
+}
+
+TEST(TokenizerTest, AnNfcNormalizerComposesFirst) {
+  const std::string composed = "caf\xC3\xA9";       // café
+  const std::string decomposed = "cafe\xCC\x81";    // cafe + U+0301
+  auto plain = AllBytes();
+  auto nfc = AllBytes(true);
+  ASSERT_NE(plain, nullptr);
+  ASSERT_NE(nfc, nullptr);
+  EXPECT_NE(plain->Encode(decomposed), plain->Encode(composed));
+  EXPECT_EQ(nfc->Encode(decomposed), nfc->Encode(composed));
+  EXPECT_EQ(nfc->Decode(nfc->Encode(decomposed)), composed);
+  EXPECT_EQ(nfc->Encode("患者 <|endoftext|>"), plain->Encode("患者 <|endoftext|>"));
 }
 
 TEST(TokenizerTest, InvalidUtf8BecomesReplacementCharacters) {
