@@ -139,9 +139,10 @@ int EngineProcess::Terminate() { return child_ ? child_->Terminate(std::chrono::
 
 std::string EngineProcess::Log() const { return ReadFile(dir_.path() + "/engine.log"); }
 
-EngineProcess::Reply EngineProcess::PostRaw(const std::string& path, const std::string& body) {
+EngineProcess::Reply EngineProcess::Send(const std::string& method, const std::string& path,
+                                         const std::string& body) {
   http::Client client("127.0.0.1", port_, 120000);
-  auto r = client.Send("POST", path, body);
+  auto r = client.Send(method, path, body);
   Reply reply;
   if (!r.ok()) {
     ADD_FAILURE() << r.status().ToString();
@@ -152,26 +153,17 @@ EngineProcess::Reply EngineProcess::PostRaw(const std::string& path, const std::
   reply.body = nlohmann::json::parse(r->body, nullptr, false);
   if (reply.body.is_discarded()) reply.body = nullptr;
   return reply;
+}
+
+EngineProcess::Reply EngineProcess::PostRaw(const std::string& path, const std::string& body) {
+  return Send("POST", path, body);
 }
 
 EngineProcess::Reply EngineProcess::Post(const std::string& path, const nlohmann::json& body) {
   return PostRaw(path, body.dump());
 }
 
-EngineProcess::Reply EngineProcess::Get(const std::string& path) {
-  http::Client client("127.0.0.1", port_, 120000);
-  auto r = client.Send("GET", path);
-  Reply reply;
-  if (!r.ok()) {
-    ADD_FAILURE() << r.status().ToString();
-    return reply;
-  }
-  reply.status = r->status;
-  reply.raw = r->body;
-  reply.body = nlohmann::json::parse(r->body, nullptr, false);
-  if (reply.body.is_discarded()) reply.body = nullptr;
-  return reply;
-}
+EngineProcess::Reply EngineProcess::Get(const std::string& path) { return Send("GET", path, ""); }
 
 double EngineProcess::Metric(const std::string& name, const std::string& more_labels) {
   Reply r = Get("/metrics");

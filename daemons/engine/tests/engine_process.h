@@ -58,6 +58,7 @@ class EngineProcess {
   double Metric(const std::string& name, const std::string& more_labels = "");
 
  private:
+  Reply Send(const std::string& method, const std::string& path, const std::string& body);
   TempDir dir_;
   std::string served_name_;
   std::unique_ptr<proc::Child> child_;
