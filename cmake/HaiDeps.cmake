@@ -23,5 +23,9 @@ pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)
 # in more than the CPU runtime needs. Only lib/transformer includes its headers.
 find_library(HAI_TORCH_CPU torch_cpu REQUIRED)
 find_library(HAI_C10 c10 REQUIRED)
+# OpenMP as well: at::parallel_for is a header template whose threads exist
+# only when the including file is compiled with -fopenmp (ATen/ParallelOpenMP.h
+# tests _OPENMP); without it our own kernels' loops ran on one thread.
+find_package(OpenMP REQUIRED COMPONENTS CXX)
 add_library(hai_torch INTERFACE)
-target_link_libraries(hai_torch INTERFACE ${HAI_TORCH_CPU} ${HAI_C10})
+target_link_libraries(hai_torch INTERFACE ${HAI_TORCH_CPU} ${HAI_C10} OpenMP::OpenMP_CXX)

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "lib/transformer/simd.h"
+
 namespace hai::transformer {
 
 // One decoding sequence's attention for one kv head, on raw memory: the new
@@ -27,6 +29,9 @@ struct DecodeAttentionTask {
   float* scratch = nullptr;  // position + 1 floats
 };
 
+// With the widest instruction set this CPU has, or with `simd` (which must be
+// supported).
 void RunDecodeAttention(const DecodeAttentionTask& task);
+void RunDecodeAttention(const DecodeAttentionTask& task, Simd simd);
 
 }  // namespace hai::transformer

@@ -128,44 +128,13 @@ HAI_DEFINE_ROWS(RowsPortable, BlockPortable, )
 
 }  // namespace
 
-std::string_view Int8KernelName(Int8Kernel kernel) {
-  switch (kernel) {
-    case Int8Kernel::kAvx512:
-      return "avx512";
-    case Int8Kernel::kAvx2:
-      return "avx2";
-    case Int8Kernel::kPortable:
-      break;
-  }
-  return "portable";
-}
-
-bool Int8KernelSupported(Int8Kernel kernel) {
-  switch (kernel) {
-    case Int8Kernel::kAvx512:
-      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-    case Int8Kernel::kAvx2:
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case Int8Kernel::kPortable:
-      break;
-  }
-  return true;
-}
-
-Int8Kernel BestInt8Kernel() {
-  static const Int8Kernel best = Int8KernelSupported(Int8Kernel::kAvx512) ? Int8Kernel::kAvx512
-                                 : Int8KernelSupported(Int8Kernel::kAvx2) ? Int8Kernel::kAvx2
-                                                                          : Int8Kernel::kPortable;
-  return best;
-}
-
-void Int8MatmulRows(const Int8Product& p, int64_t row_begin, int64_t row_end, Int8Kernel kernel) {
-  switch (kernel) {
-    case Int8Kernel::kAvx512:
+void Int8MatmulRows(const Int8Product& p, int64_t row_begin, int64_t row_end, Simd simd) {
+  switch (simd) {
+    case Simd::kAvx512:
       return RowsAvx512(p, row_begin, row_end);
-    case Int8Kernel::kAvx2:
+    case Simd::kAvx2:
       return RowsAvx2(p, row_begin, row_end);
-    case Int8Kernel::kPortable:
+    case Simd::kPortable:
       break;
   }
   RowsPortable(p, row_begin, row_end);

@@ -1,16 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
+
+#include "lib/transformer/simd.h"
 
 namespace hai::transformer {
-
-// The instruction set an int8 product runs with.
-enum class Int8Kernel { kPortable, kAvx2, kAvx512 };
-
-std::string_view Int8KernelName(Int8Kernel kernel);  // "portable", "avx2", "avx512"
-bool Int8KernelSupported(Int8Kernel kernel);         // on this CPU
-Int8Kernel BestInt8Kernel();                         // the fastest supported one
 
 // The arguments of a weight-only int8 product y = x · (scales ⊙ q)ᵀ.
 // x is [tokens, in] and y [tokens, out], row-major f32; q is [out, in] int8
@@ -29,7 +23,7 @@ struct Int8Product {
 // rows when several threads split the work. Meant for a few tokens (decode):
 // every int8 row is read once per four tokens and widened in registers, so
 // the weights never exist in f32 (that is where the memory saving would go).
-// The kernel must be supported on this CPU.
-void Int8MatmulRows(const Int8Product& p, int64_t row_begin, int64_t row_end, Int8Kernel kernel);
+// `simd` must be supported on this CPU.
+void Int8MatmulRows(const Int8Product& p, int64_t row_begin, int64_t row_end, Simd simd);
 
 }  // namespace hai::transformer

@@ -21,8 +21,8 @@ TEST(Int8MatmulTest, KernelsMatchPlainLoops) {
   TestRandom random(7);
   const std::vector<Case> cases = {{1, 1, 1},   {1, 16, 2}, {3, 33, 5},   {4, 64, 8},
                                    {5, 100, 3}, {9, 48, 7}, {16, 257, 4}, {2, 7, 9}};
-  for (Int8Kernel kernel : {Int8Kernel::kPortable, Int8Kernel::kAvx2, Int8Kernel::kAvx512}) {
-    if (!Int8KernelSupported(kernel)) continue;
+  for (Simd kernel : {Simd::kPortable, Simd::kAvx2, Simd::kAvx512}) {
+    if (!SimdSupported(kernel)) continue;
     for (const Case& c : cases) {
       std::vector<float> x(static_cast<size_t>(c.tokens * c.in)),
           scales(static_cast<size_t>(c.out));
@@ -43,8 +43,7 @@ TEST(Int8MatmulTest, KernelsMatchPlainLoops) {
           want *= scales[o];
           // f32 sums of `in` terms: rounding grows with the terms' size.
           EXPECT_NEAR(y[t * c.out + o], want, 1e-6 * (1 + magnitude * scales[o]))
-              << Int8KernelName(kernel) << " tokens=" << c.tokens << " in=" << c.in
-              << " out=" << c.out;
+              << SimdName(kernel) << " tokens=" << c.tokens << " in=" << c.in << " out=" << c.out;
         }
       }
     }
@@ -55,16 +54,10 @@ TEST(Int8MatmulTest, WritesOnlyItsRows) {
   std::vector<float> x(2 * 8, 1.0f), scales(6, 1.0f), y(2 * 6, -7.0f);
   std::vector<int8_t> q(6 * 8, 1);
   const Int8Product p{x.data(), 2, q.data(), scales.data(), 8, 6, y.data()};
-  Int8MatmulRows(p, 2, 5, BestInt8Kernel());
+  Int8MatmulRows(p, 2, 5, BestSimd());
   for (int t = 0; t < 2; ++t) {
     for (int o = 0; o < 6; ++o) EXPECT_EQ(y[t * 6 + o], (o >= 2 && o < 5) ? 8.0f : -7.0f);
   }
-}
-
-TEST(Int8MatmulTest, PortableAlwaysSupported) {
-  EXPECT_TRUE(Int8KernelSupported(Int8Kernel::kPortable));
-  EXPECT_TRUE(Int8KernelSupported(BestInt8Kernel()));
-  EXPECT_EQ(Int8KernelName(Int8Kernel::kAvx512), "avx512");
 }
 
 }  // namespace

@@ -5,22 +5,22 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "lib/transformer/f32_matmul.h"
 #include "lib/transformer/int8_matmul.h"
 
 namespace hai::transformer {
 namespace {
 
-// Below these token counts a product is a handful of matrix-vector products
-// and the general GEMM paths lose: OpenBLAS's sgemm with a few rows is several
-// times slower than its sgemv (measured on the 2-core dev box: 512×512 · 1
-// token 0.06 ms as GEMM, 0.007 ms as GEMV), and the int8 kernel beats
-// dequantise-then-GEMM until about 16 tokens.
-constexpr int64_t kMatVecTokens = 8;
+// The int8 kernel beats dequantise-then-GEMM until about 16 tokens.
 constexpr int64_t kInt8KernelTokens = 16;
+// About this many multiply-adds per thread's share before a product is
+// split over threads at all.
+constexpr int64_t kWorkPerThread = int64_t{1} << 17;
 // Dequantised blocks of about this size stay in cache between the widening
 // copy and the GEMM that reads them.
 constexpr int64_t kDequantBlockBytes = 2 << 20;
@@ -86,10 +86,16 @@ Result<at::Tensor> CopyTensor(const checkpoint::TensorView& view, ComputeType dt
 }
 
 struct Linear::Weights {
-  at::Tensor weight;  // [out, in]: compute dtype, or int8 when quantised
+  // [out, in] in bf16, or int8 when quantised; f32 weights are packed in
+  // panels (f32_matmul.h): [PackedF32Floats(out, in)].
+  at::Tensor weight;
   at::Tensor scales;  // [out] f32, when quantised
   at::Tensor bias;    // [out] compute dtype, or undefined
   ComputeType dtype = ComputeType::kF32;
+  int64_t out = 0;
+  int64_t in = 0;
+
+  bool packed() const { return !scales.defined() && dtype == ComputeType::kF32; }
 };
 
 Linear::Linear() = default;
@@ -107,11 +113,16 @@ Result<Linear> Linear::Load(std::span<const checkpoint::TensorView* const> weigh
   auto w = std::make_shared<Weights>();
   w->dtype = options.dtype;
   HAI_ASSIGN_OR_RETURN(at::Tensor full, StackF32(weights));
+  w->out = full.size(0);
+  w->in = full.size(1);
   if (options.int8_weights) {
     // Symmetric per-row scales; an all-zero row keeps a tiny scale instead
     // of dividing by zero.
     w->scales = (full.abs().amax(1) / 127.0).clamp_min(1e-30);
     w->weight = (full / w->scales.unsqueeze(1)).round_().clamp_(-127, 127).to(at::kChar);
+  } else if (options.dtype == ComputeType::kF32) {
+    w->weight = at::empty({PackedF32Floats(w->out, w->in)}, at::kFloat);
+    PackF32(full.contiguous().data_ptr<float>(), w->out, w->in, w->weight.data_ptr<float>());
   } else {
     w->weight = full.to(TorchType(options.dtype));
   }
@@ -122,8 +133,8 @@ Result<Linear> Linear::Load(std::span<const checkpoint::TensorView* const> weigh
   return Linear(std::move(w));
 }
 
-int64_t Linear::in_features() const { return w_ ? w_->weight.size(1) : 0; }
-int64_t Linear::out_features() const { return w_ ? w_->weight.size(0) : 0; }
+int64_t Linear::in_features() const { return w_ ? w_->in : 0; }
+int64_t Linear::out_features() const { return w_ ? w_->out : 0; }
 bool Linear::quantized() const { return w_ && w_->scales.defined(); }
 
 int64_t Linear::bytes() const {
@@ -136,12 +147,18 @@ int64_t Linear::bytes() const {
 
 namespace {
 
-at::Tensor MatVecRows(const at::Tensor& x, const at::Tensor& weight) {
-  at::Tensor y = at::empty({x.size(0), weight.size(0)}, x.options());
-  for (int64_t t = 0; t < x.size(0); ++t) {
-    at::Tensor row = y[t];
-    at::mv_out(row, weight, x[t]);
-  }
+// Any number of tokens against packed f32 weights, split over threads by
+// panels.
+at::Tensor PackedProduct(const at::Tensor& x, const at::Tensor& packed, int64_t out) {
+  const at::Tensor xf = x.contiguous();
+  at::Tensor y = at::empty({xf.size(0), out}, xf.options());
+  const F32Product p{xf.data_ptr<float>(), xf.size(0), packed.data_ptr<float>(),
+                     xf.size(1),           out,        y.data_ptr<float>()};
+  const Simd simd = BestSimd();
+  const int64_t grain =
+      std::max<int64_t>(1, kWorkPerThread / std::max<int64_t>(1, p.in * p.tokens * kPanelRows));
+  at::parallel_for(0, F32Panels(out), grain,
+                   [&](int64_t begin, int64_t end) { F32MatmulPanels(p, begin, end, simd); });
   return y;
 }
 
@@ -152,9 +169,9 @@ at::Tensor Int8FewTokens(const at::Tensor& x, const at::Tensor& q, const at::Ten
   Int8Product p{xf.data_ptr<float>(),     xf.size(0), q.data_ptr<int8_t>(),
                 scales.data_ptr<float>(), q.size(1),  q.size(0),
                 yf.data_ptr<float>()};
-  const Int8Kernel kernel = BestInt8Kernel();
+  const Simd kernel = BestSimd();
   const int64_t grain =
-      std::max<int64_t>(2, (int64_t{1} << 16) / std::max<int64_t>(1, p.in * p.tokens));
+      std::max<int64_t>(2, kWorkPerThread / 2 / std::max<int64_t>(1, p.in * p.tokens));
   at::parallel_for(0, p.out, grain,
                    [&](int64_t begin, int64_t end) { Int8MatmulRows(p, begin, end, kernel); });
   return yf.to(x.scalar_type());
@@ -190,8 +207,8 @@ at::Tensor Linear::Forward(const at::Tensor& x) const {
   if (w.scales.defined()) {
     y = tokens <= kInt8KernelTokens ? Int8FewTokens(x, w.weight, w.scales)
                                     : Int8ManyTokens(x, w.weight, w.scales);
-  } else if (w.weight.scalar_type() == at::kFloat && tokens <= kMatVecTokens) {
-    y = MatVecRows(x, w.weight);
+  } else if (w.packed()) {
+    y = PackedProduct(x, w.weight, w.out);
   } else {
     y = at::matmul(x, w.weight.t());
   }
@@ -225,6 +242,19 @@ Result<Linear> LoadLinear(const TensorLookup& lookup, const std::vector<TensorSp
 
 at::Tensor Linear::Rows(const at::Tensor& ids) const {
   const Weights& w = *w_;
+  if (w.packed()) {
+    const at::Tensor wanted = ids.contiguous();
+    at::Tensor rows = at::empty({wanted.size(0), w.in}, at::kFloat);
+    for (int64_t i = 0; i < wanted.size(0); ++i) {
+      const int64_t id = wanted.data_ptr<int64_t>()[i];
+      // index_select's own check, which the raw copy below would not make.
+      if (id < 0 || id >= w.out)
+        throw std::out_of_range("row " + std::to_string(id) + " of a matrix with " +
+                                std::to_string(w.out) + " rows");
+      UnpackF32Row(w.weight.data_ptr<float>(), w.in, id, rows.data_ptr<float>() + i * w.in);
+    }
+    return rows;
+  }
   if (!w.scales.defined()) return w.weight.index_select(0, ids);
   at::Tensor rows = w.weight.index_select(0, ids).to(at::kFloat);
   rows.mul_(w.scales.index_select(0, ids).unsqueeze(1));

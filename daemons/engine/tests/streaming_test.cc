@@ -2,12 +2,14 @@
 // non-streamed answer, usage, and a client that hangs up.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <thread>
 
 #include "daemons/engine/tests/engine_process.h"
 #include "daemons/engine/tests/sse.h"
+#include "lib/http/client.h"
 
 namespace hai::engine::testing {
 namespace {
@@ -130,6 +132,47 @@ TEST_F(LongDecoderEngineTest, ClientHangingUpOnAWholeAnswerCancelsIt) {
   }
   EXPECT_TRUE(aborted) << engine().Log();
   EXPECT_TRUE(MetricBecomes(engine(), "vllm:kv_cache_usage_perc", 0));
+}
+
+// One sequence running and one queued at most: a third request is refused
+// with 429 in OpenAI's shape, and the engine serves again once they are gone.
+class FullQueueEngineTest : public LongDecoderEngineTest {
+ protected:
+  std::vector<std::string> ExtraArgs() const override {
+    return {"--max-num-seqs", "1", "--max-waiting", "1"};
+  }
+};
+
+// Streams a long completion, reading until `release` is set, then hangs up.
+std::thread HoldStream(int port, const std::atomic<bool>& release) {
+  return std::thread([port, &release] {
+    http::Client c("127.0.0.1", port, /*timeout_ms=*/60000);
+    const json body = CompletionBodyFor("hold", 4000, {{"ignore_eos", true}, {"stream", true}});
+    (void)c.SendStreaming("POST", "/v1/completions", body.dump(), {},
+                          [&](std::string_view) { return !release.load(); });
+  });
+}
+
+TEST_F(FullQueueEngineTest, RequestBeyondTheQueueGets429) {
+  std::atomic<bool> release{false};
+  std::thread running = HoldStream(engine().port(), release);
+  ASSERT_TRUE(MetricBecomes(engine(), "vllm:num_requests_running", 1)) << engine().Log();
+  std::thread queued = HoldStream(engine().port(), release);
+  const bool queue_full = MetricBecomes(engine(), "vllm:num_requests_waiting", 1);
+
+  auto refused = engine().Post("/v1/completions", CompletionBodyFor("one more", 3));
+  release = true;
+  running.join();
+  queued.join();
+  ASSERT_TRUE(queue_full) << engine().Log();
+  EXPECT_EQ(refused.status, 429) << refused.raw;
+  EXPECT_EQ(refused.body["error"]["type"], "rate_limit_error") << refused.raw;
+  EXPECT_EQ(refused.body["error"]["code"], "queue_full") << refused.raw;
+
+  EXPECT_TRUE(MetricBecomes(engine(), "vllm:num_requests_running", 0)) << engine().Log();
+  EXPECT_TRUE(MetricBecomes(engine(), "vllm:kv_cache_usage_perc", 0)) << engine().Log();
+  auto after = engine().Post("/v1/completions", CompletionBodyFor("after", 3));
+  EXPECT_EQ(after.status, 200) << after.raw;
 }
 
 }  // namespace
