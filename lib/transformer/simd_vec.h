@@ -33,6 +33,7 @@ inline constexpr int kLanes = 1;
 inline V Zero() { return 0.0f; }
 inline V Load(const float* p) { return *p; }
 inline V Load(const uint16_t* p) { return WidenBf16(*p); }
+inline V LoadInt8(const int8_t* p) { return static_cast<float>(*p); }
 inline void Store(float* p, V v) { *p = v; }
 inline V Broadcast(float f) { return f; }
 inline V Fma(V a, V b, V c) { return a * b + c; }
@@ -49,6 +50,10 @@ inline V Load(const float* p) { return _mm256_loadu_ps(p); }
 inline V Load(const uint16_t* p) {
   const __m128i half = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(half), 16));
+}
+inline V LoadInt8(const int8_t* p) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
 }
 inline void Store(float* p, V v) { _mm256_storeu_ps(p, v); }
 inline V Broadcast(float f) { return _mm256_set1_ps(f); }
@@ -72,6 +77,10 @@ inline V Load(const float* p) { return _mm512_loadu_ps(p); }
 inline V Load(const uint16_t* p) {
   const __m256i half = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(half), 16));
+}
+inline V LoadInt8(const int8_t* p) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(bytes));
 }
 inline void Store(float* p, V v) { _mm512_storeu_ps(p, v); }
 inline V Broadcast(float f) { return _mm512_set1_ps(f); }
