@@ -17,8 +17,12 @@ Device* FindDeviceByBusId(std::vector<Device>* devices, Vendor vendor,
 }
 
 std::string JoinIndices(const std::vector<int>& indices) {
+  // Appended piecewise: GCC 12's -Wrestrict misfires on `"," + std::to_string(i)` at -O3.
   std::string s;
-  for (int i : indices) s += (s.empty() ? "" : ",") + std::to_string(i);
+  for (int i : indices) {
+    if (!s.empty()) s += ',';
+    s += std::to_string(i);
+  }
   return s;
 }
 
