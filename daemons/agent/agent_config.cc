@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <vector>
 
 #include "lib/cluster/wire.h"
 #include "lib/http/url.h"
 #include "lib/log/log.h"
+#include "lib/proc/child.h"
 
 namespace hai::agent {
 
@@ -26,6 +28,14 @@ Result<AgentConfig> ReadAgentConfig(const config::File& file) {
   s.Read("sysfs_root", &c.sysfs_root);
   s.Read("heartbeat_interval_ms", &c.heartbeat_interval_ms, 200, 60000);
   s.Read("labels", &labels);
+  s.Read("engine_profiles_dir", &c.engine_profiles_dir);
+  s.Read("engine_port_first", &c.engine_port_first, 1, 65535);
+  s.Read("engine_port_last", &c.engine_port_last, 1, 65535);
+  s.Read("stop_grace_s", &c.stop_grace_s, 1, 3600);
+  s.Read("log_max_bytes", &c.log_max_bytes, 4096, int64_t{1} << 40);
+  s.Read("log_keep", &c.log_keep, 0, 100);
+  s.Read("restart_backoff_s", &c.restart_backoff_s, 1, 3600);
+  s.Read("restart_backoff_max_s", &c.restart_backoff_max_s, 1, 86400);
   HAI_RETURN_IF_ERROR(s.Finish());
   for (const std::string& l : labels) {
     size_t eq = l.find('=');
@@ -60,10 +70,35 @@ Status FinishAgentConfig(AgentConfig* c, const std::string& source) {
   HAI_RETURN_IF_ERROR(http::ParseHttpUrl(c->scheduler_url, source + ": agent.scheduler_url").status());
   if (!c->advertise_url.empty())
     HAI_RETURN_IF_ERROR(http::ParseHttpUrl(c->advertise_url, source + ": agent.advertise_url").status());
+  if (c->engine_port_first > c->engine_port_last)
+    return Status::InvalidArgument(
+        source + ": agent.engine_port_last: must not be below engine_port_first",
+        "agent.engine_port_last");
+  if (c->restart_backoff_max_s < c->restart_backoff_s)
+    return Status::InvalidArgument(
+        source + ": agent.restart_backoff_max_s: must not be below restart_backoff_s",
+        "agent.restart_backoff_max_s");
   bool ok = false;
   log::ParseLevel(c->log_level, &ok);
   if (!ok) return Status::InvalidArgument(source + ": log.level: expected debug, info, warning or error", "log.level");
   return Status::Ok();
+}
+
+std::string AgentConfig::EngineProfilesDir() const {
+  if (!engine_profiles_dir.empty()) return engine_profiles_dir;
+  std::error_code ec;
+  std::filesystem::path staged = std::filesystem::path(proc::SelfDirectory()).parent_path() /
+                                 "share" / "hai" / "profiles" / "engines";
+  if (std::filesystem::is_directory(staged, ec)) return staged.string();
+  return "/usr/share/hai/profiles/engines";
+}
+
+std::string AgentConfig::EngineHost() const {
+  if (!advertise_url.empty()) {
+    auto url = http::ParseHttpUrl(advertise_url, "agent.advertise_url");
+    if (url.ok()) return url->host;
+  }
+  return listen;
 }
 
 }  // namespace hai::agent

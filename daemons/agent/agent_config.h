@@ -26,9 +26,29 @@ struct AgentConfig {
   std::string log_level = "info";
   std::string cluster_token_file;
 
+  // Engine replicas (docs/agent.md). Profiles: "" = the share directory next
+  // to the binary when run from a build tree (build/share/hai/profiles/engines),
+  // else /usr/share/hai/profiles/engines.
+  std::string engine_profiles_dir;
+  int engine_port_first = 21000;  // engines listen on ports from this range
+  int engine_port_last = 21999;
+  int stop_grace_s = 10;                       // SIGTERM → SIGKILL
+  int64_t log_max_bytes = int64_t{50} << 20;  // engine.log rotates at this size
+  int log_keep = 3;                            // rotated files kept: engine.log.1 … .3
+  int restart_backoff_s = 10;                  // first restart delay, doubled per crash
+  int restart_backoff_max_s = 300;
+
   std::string TokenPath() const {
     return cluster_token_file.empty() ? data_dir + "/cluster-token" : cluster_token_file;
   }
+  // <data_dir>/replicas/<node>: one directory per replica this agent runs.
+  // The node level keeps agents that share a data directory (haictl up, the
+  // integration tests) out of each other's replicas.
+  std::string ReplicasDir() const { return data_dir + "/replicas/" + node_name; }
+  std::string EngineProfilesDir() const;
+  // The address engines listen on and callers use: advertise_url's host, else
+  // listen.
+  std::string EngineHost() const;
 };
 
 Result<AgentConfig> ReadAgentConfig(const config::File& file);

@@ -1,6 +1,8 @@
 // hai-agent: this node's accelerators, their health, and its link to the scheduler.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "daemons/agent/agent_app.h"
 #include "lib/log/log.h"
@@ -9,11 +11,12 @@
 
 int main(int argc, char** argv) {
   using namespace hai;
-  CLI::App cli{"hai-agent: HAI node agent (inventory, health, scheduler link)"};
-  std::string config_path, node_name, profile;
+  CLI::App cli{"hai-agent: HAI node agent (inventory, health, scheduler link, engine replicas)"};
+  std::string config_path, node_name, profile, ready_file;
   cli.add_option("--config", config_path, "hai.toml to read (default: built-in defaults)");
   cli.add_option("--node-name", node_name, "this node's name (overrides agent.node_name)");
   cli.add_option("--profile", profile, "simulate this hardware profile (overrides agent.profile)");
+  cli.add_option("--ready-file", ready_file, "write {\"port\":N} here once serving");
   CLI11_PARSE(cli, argc, argv);
 
   agent::AgentConfig config;
@@ -45,11 +48,16 @@ int main(int argc, char** argv) {
   auto app = agent::AgentApp::Create(config, std::move(*source), SystemClock::Get());
   if (!app.ok()) {
     log::Error("cannot start", {{"error", app.status().message()}});
-    return 1;
+    // A broken engine profile is configuration: restarting does not heal it.
+    return app.status().code() == Code::kInvalidArgument ? config::kExitConfig : 1;
   }
   if (Status st = (*app)->Start(); !st.ok()) {
     log::Error("cannot start", {{"error", st.message()}});
     return 1;
+  }
+  if (!ready_file.empty()) {
+    std::ofstream(ready_file + ".tmp") << "{\"port\":" << (*app)->port() << "}\n";
+    std::filesystem::rename(ready_file + ".tmp", ready_file);
   }
   systemd::NotifyReady();
   auto period = std::min(systemd::WatchdogPingInterval().value_or(std::chrono::milliseconds(1000)),

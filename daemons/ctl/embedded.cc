@@ -179,6 +179,12 @@ std::string EmbeddedAgentConfig(const UpOptions& o, const PortMap& ports, size_t
   c += "data_dir = " + Quote(o.data_dir) + "\n";
   c += "profile = " + Quote(o.share_dir + "/profiles/nodes/" + node.profile) + "\n";
   c += "labels = [\"zone=embedded\", \"rack=r" + std::to_string(i + 1) + "\"]\n";
+  // Engines of this node: its own block of ports after the demo engine's, so
+  // the agents never compete for one.
+  const int first = ports.engine_base + 1 + static_cast<int>(i) * kEnginePortsPerNode;
+  c += "engine_profiles_dir = " + Quote(o.share_dir + "/profiles/engines") + "\n";
+  c += "engine_port_first = " + std::to_string(first) + "\n";
+  c += "engine_port_last = " + std::to_string(first + kEnginePortsPerNode - 1) + "\n";
   return c;
 }
 

@@ -47,6 +47,9 @@ std::vector<std::string> DemoEngineCommand(const UpOptions& options, const PortM
 
 // The embedded hai.toml for `options` (portal, scheduler, cluster).
 std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);
+// Engine ports each embedded agent hands out: node i uses
+// engine_base + 1 + 20·i … + 19.
+inline constexpr int kEnginePortsPerNode = 20;
 // One agent's configuration file: agent number `i` of EmbeddedNodes().
 std::string EmbeddedAgentConfig(const UpOptions& options, const PortMap& ports, size_t i);
 // The one JSON line `haictl up` prints once every daemon is healthy.

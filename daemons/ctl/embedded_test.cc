@@ -47,6 +47,10 @@ TEST(EmbeddedTest, AgentConfigsAreAcceptedByTheAgent) {
     EXPECT_EQ(c->scheduler_url, "http://127.0.0.1:9002");
     EXPECT_EQ(c->node_name, EmbeddedNodes()[i].name);
     EXPECT_NE(c->profile.find("/usr/share/hai/profiles/nodes/"), std::string::npos);
+    EXPECT_EQ(c->engine_profiles_dir, "/usr/share/hai/profiles/engines");
+    // Engine ports: after the demo engine's 9100, a block of 20 per node.
+    EXPECT_EQ(c->engine_port_first, 9101 + 20 * static_cast<int>(i));
+    EXPECT_EQ(c->engine_port_last, c->engine_port_first + 19);
   }
 }
 

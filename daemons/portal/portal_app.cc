@@ -11,9 +11,11 @@
 
 #include "daemons/portal/audit_log.h"
 #include "daemons/portal/routes.h"
+#include "daemons/portal/service_store.h"
 #include "daemons/portal/user_store.h"
 #include "lib/base/random.h"
 #include "lib/base/secret_file.h"
+#include "lib/engine_profile/profile_parser.h"
 #include "lib/http/url.h"
 #include "lib/log/log.h"
 #include "lib/store/migrations.h"
@@ -22,6 +24,9 @@ namespace hai::portal {
 namespace {
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+// The controller removes a deleted service's last deployment within a pass
+// or two of its replicas stopping; the service follows within this.
+constexpr int64_t kServiceSweepMs = 2000;
 
 Result<std::string> ReadOrCreateToken(const std::string& path) {
   std::ifstream in(path);
@@ -74,6 +79,13 @@ Result<std::unique_ptr<PortalApp>> PortalApp::Create(const PortalConfig& config,
   s.audit_failures = app->registry_.Counter("hai_portal_audit_write_failures_total",
                                             "Audit entries that could not be written.");
   s.logins = app->registry_.Counter("hai_portal_logins_total", "Sign-in attempts by outcome.");
+  ModelRegistryOptions model_options{config.data_dir, config.CatalogDir(),
+                                     {config.model_import_max_bytes, config.model_import_max_files}};
+  app->models_ = std::make_unique<ModelRegistry>(app->db_.get(), clock, std::move(model_options));
+  app->models_->SetUsage(&app->model_usage_);
+  HAI_RETURN_IF_ERROR(app->models_->Start());
+  s.models = app->models_.get();
+  HAI_RETURN_IF_ERROR(app->LoadDeploymentSupport());
   app->api_ = std::make_unique<Api>(&app->services_);
   AddAllRoutes(app->api_.get(), &app->services_, config.openapi_file);
   store::Database* db = app->db_.get();
@@ -82,6 +94,25 @@ Result<std::unique_ptr<PortalApp>> PortalApp::Create(const PortalConfig& config,
   });
   HAI_RETURN_IF_ERROR(app->Bootstrap());
   return app;
+}
+
+// Engine profiles and vendor adapters check deployments; the trigger tells
+// the scheduler about them.
+Status PortalApp::LoadDeploymentSupport() {
+  const std::string dir = config_.EngineProfilesDir();
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) {
+    HAI_ASSIGN_OR_RETURN(engines_, engine_profile::LoadProfiles(dir));
+  } else {
+    log::Warn("engine profiles not found; deployments cannot be created", {{"dir", dir}});
+  }
+  HAI_RETURN_IF_ERROR(accel::RegisterBuiltinAdapters(&adapters_));
+  reconcile_ = std::make_unique<ReconcileTrigger>(SchedulerAddress{
+      services_.scheduler_host, services_.scheduler_port, services_.cluster_token});
+  services_.engines = &engines_;
+  services_.adapters = &adapters_;
+  services_.reconcile = reconcile_.get();
+  return Status::Ok();
 }
 
 Status PortalApp::Bootstrap() {
@@ -145,11 +176,30 @@ void PortalApp::Tick() {
     });
     if (!st.ok()) log::Warn("session cleanup failed", {{"error", st.message()}});
   }
+  models_->Tick();
+  if (now - last_service_sweep_ms_ >= kServiceSweepMs) {
+    last_service_sweep_ms_ = now;
+    auto removed = RemoveDeletedServices();
+    if (!removed.ok())
+      log::Warn("deleted services cleanup failed", {{"error", removed.status().message()}});
+  }
   if (now - last_retention_ms_ >= kDayMs) {
     last_retention_ms_ = now;
     auto removed = RunRetention();
     if (!removed.ok()) log::Error("audit retention failed", {{"error", removed.status().message()}});
   }
+}
+
+Result<int64_t> PortalApp::RemoveDeletedServices() {
+  int64_t removed = 0;
+  HAI_RETURN_IF_ERROR(db_->Write([&](store::Database::Tx& tx) -> Status {
+    HAI_ASSIGN_OR_RETURN(removed, services::RemoveFinished(tx));
+    return Status::Ok();
+  }));
+  if (removed > 0)
+    log::Info("deleted services removed; their deployments are gone",
+              {{"count", static_cast<long long>(removed)}});
+  return removed;
 }
 
 Result<int64_t> PortalApp::RunRetention() {

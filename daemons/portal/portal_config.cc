@@ -1,5 +1,9 @@
 #include "daemons/portal/portal_config.h"
 
+#include <filesystem>
+
+#include "daemons/portal/model_catalog.h"
+#include "lib/engine_profile/profile_parser.h"
 #include "lib/http/url.h"
 #include "lib/log/log.h"
 
@@ -26,6 +30,10 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
   p.Read("audit_retention_days", &c.audit_retention_days, 1, 36500);
   p.Read("audit_retention_override", &c.audit_retention_override);
   p.Read("secure_cookies", &c.secure_cookies);
+  p.Read("catalog_dir", &c.catalog_dir);
+  p.Read("model_import_max_bytes", &c.model_import_max_bytes, 1 << 20, int64_t{1} << 50);
+  p.Read("model_import_max_files", &c.model_import_max_files, 1, 1000000);
+  p.Read("engine_profiles_dir", &c.engine_profiles_dir);
   HAI_RETURN_IF_ERROR(p.Finish());
   config::Section log = file.Get("log");
   log.Read("level", &c.log_level);
@@ -58,7 +66,30 @@ Status ValidatePortalConfig(const PortalConfig& c, const std::string& source) {
   if (c.data_dir.empty())
     return Status::InvalidArgument(source + ": portal.data_dir: must not be empty",
                                    "portal.data_dir");
+  // The catalogue ships with the configuration: a broken file stops the
+  // portal like a bad key does (exit 78), naming the file and its key.
+  if (auto catalog = LoadCatalog(c.CatalogDir()); !catalog.ok())
+    return Status::InvalidArgument("model catalogue: " + catalog.status().message(),
+                                   "portal.catalog_dir");
+  // Likewise a broken engine profile; a missing folder only leaves the
+  // portal unable to deploy (a warning at start).
+  std::error_code ec;
+  if (std::filesystem::is_directory(c.EngineProfilesDir(), ec))
+    if (auto engines = engine_profile::LoadProfiles(c.EngineProfilesDir()); !engines.ok())
+      return Status::InvalidArgument("engine profiles: " + engines.status().message(),
+                                     "portal.engine_profiles_dir");
   return Status::Ok();
+}
+
+std::string PortalConfig::EngineProfilesDir() const {
+  if (!engine_profiles_dir.empty()) return engine_profiles_dir;
+  return (std::filesystem::path(openapi_file).parent_path().parent_path() / "profiles" / "engines")
+      .string();
+}
+
+std::string PortalConfig::CatalogDir() const {
+  if (!catalog_dir.empty()) return catalog_dir;
+  return (std::filesystem::path(openapi_file).parent_path().parent_path() / "catalog").string();
 }
 
 }  // namespace hai::portal

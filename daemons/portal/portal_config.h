@@ -32,12 +32,24 @@ struct PortalConfig {
   std::string log_level = "info";
   std::string cluster_token_file;  // default: <data_dir>/cluster-token
   std::string scheduler_url = "http://127.0.0.1:7001";  // [cluster] scheduler_url
+  // The model catalogue; "" = the `catalog` folder of the share directory
+  // that holds openapi_file (/usr/share/hai/catalog; a build tree's
+  // build/share/hai/catalog under `haictl up`).
+  std::string catalog_dir;
+  int64_t model_import_max_bytes = int64_t{2} << 40;  // one import, 2 TiB
+  int64_t model_import_max_files = 10000;
+  // Engine profiles deployments may name; "" = `profiles/engines` in the
+  // share directory (/usr/share/hai/profiles/engines; a build tree's
+  // build/share/hai/profiles/engines), where the agents read them too.
+  std::string engine_profiles_dir;
 
   std::string DatabasePath() const { return data_dir + "/hai.db"; }
   std::string TokenPath() const {
     return cluster_token_file.empty() ? data_dir + "/cluster-token" : cluster_token_file;
   }
   std::string InitialPasswordPath() const { return data_dir + "/admin-password"; }
+  std::string CatalogDir() const;
+  std::string EngineProfilesDir() const;
 };
 
 // Reads and checks the file's sections; errors name the file and the key.

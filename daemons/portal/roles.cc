@@ -43,13 +43,17 @@ std::string_view PermissionName(Permission p) {
     case Permission::kAuditRead: return "audit.read";
     case Permission::kClusterRead: return "cluster.read";
     case Permission::kPlacementDryRun: return "placement.dry_run";
+    case Permission::kModelRead: return "model.read";
+    case Permission::kModelManage: return "model.manage";
+    case Permission::kServiceRead: return "service.read";
+    case Permission::kServiceManage: return "service.manage";
   }
   return "unknown";
 }
 
 std::span<const RoleRule> RoleTable() {
   //                 permission                      org_admin developer caller  scope
-  static constexpr std::array<RoleRule, 19> kTable = {{
+  static constexpr std::array<RoleRule, 23> kTable = {{
       {Permission::kSelf, true, true, true, "own profile, password, sign-out"},
       {Permission::kOrgList, true, true, true, "organisations the user belongs to"},
       {Permission::kOrgCreate, false, false, false, "platform admin only"},
@@ -70,6 +74,12 @@ std::span<const RoleRule> RoleTable() {
       {Permission::kAuditRead, true, false, false, "events of own organisations"},
       {Permission::kClusterRead, true, true, false, "nodes, accelerators and their events"},
       {Permission::kPlacementDryRun, true, true, false, "placement dry runs (nothing is bound)"},
+      {Permission::kModelRead, true, true, true, "models visible to own organisations"},
+      {Permission::kModelManage, false, false, false, "platform admin only: import, edit, delete"},
+      {Permission::kServiceRead, true, true, true,
+       "own organisations' services, deployments, replicas, logs and events"},
+      {Permission::kServiceManage, true, true, false,
+       "create, scale, stop and delete own organisations' services"},
   }};
   return kTable;
 }

@@ -36,6 +36,10 @@ enum class Permission {
   kAuditRead,
   kClusterRead,     // nodes, accelerators, cluster events
   kPlacementDryRun, // ask the scheduler where a workload would go
+  kModelRead,       // the model plaza: models visible to one's organisations
+  kModelManage,     // import, edit and delete models
+  kServiceRead,     // model services, deployments, replicas, their logs and events
+  kServiceManage,   // create, scale, stop and delete services and deployments
 };
 
 std::string_view PermissionName(Permission p);

@@ -12,6 +12,9 @@ void AddApiKeyRoutes(Api* api, Services* s);
 void AddAuditRoutes(Api* api, Services* s);
 void AddInternalRoutes(Api* api, Services* s);
 void AddClusterRoutes(Api* api, Services* s);
+void AddModelRoutes(Api* api, Services* s);
+void AddServiceRoutes(Api* api, Services* s);
+void AddReplicaRoutes(Api* api, Services* s);
 // GET /api/v1/openapi.json from the file in `docs_dir`.
 void AddDocsRoutes(Api* api, const std::string& openapi_path);
 
@@ -23,6 +26,9 @@ inline void AddAllRoutes(Api* api, Services* s, const std::string& openapi_path)
   AddAuditRoutes(api, s);
   AddInternalRoutes(api, s);
   AddClusterRoutes(api, s);
+  AddModelRoutes(api, s);
+  AddServiceRoutes(api, s);
+  AddReplicaRoutes(api, s);
   AddDocsRoutes(api, openapi_path);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "daemons/portal/passwords.h"
 #include "daemons/portal/session_store.h"
@@ -8,7 +9,17 @@
 #include "lib/metrics/registry.h"
 #include "lib/store/database.h"
 
+namespace hai::engine_profile {
+struct EngineProfile;
+}
+namespace hai::accel {
+class AdapterRegistry;
+}
+
 namespace hai::portal {
+
+class ModelRegistry;
+class ReconcileTrigger;
 
 // Policy knobs the handlers need, resolved from the configuration.
 struct Policy {
@@ -32,6 +43,14 @@ struct Services {
   int scheduler_port = 7001;
   // The first start's admin password file; removed once that password changes.
   std::string initial_password_file;
+  // The model registry (models, catalogue, imports); null in route-table-only builds.
+  ModelRegistry* models = nullptr;
+  // Engine profiles deployments may name, and the vendor adapters their
+  // launches are checked with; null in route-table-only builds.
+  const std::vector<engine_profile::EngineProfile>* engines = nullptr;
+  const accel::AdapterRegistry* adapters = nullptr;
+  // Tells the scheduler a deployment changed; null: nobody is told.
+  ReconcileTrigger* reconcile = nullptr;
   metrics::Family* audit_failures = nullptr;
   metrics::Family* logins = nullptr;
 };

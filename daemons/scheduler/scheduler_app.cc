@@ -51,8 +51,14 @@ Result<std::unique_ptr<SchedulerApp>> SchedulerApp::Create(const SchedulerConfig
     return it == self->adapters_.end() ? std::vector<std::string>{}
                                        : it->second->KubernetesResourceNames(model);
   };
-  AddSchedulerRoutes(&app->router_, {app->nodes_.get(), app->placer_.get(), app->ledger_.get(),
-                                     app->events_.get(), clock, token, resource_names});
+  app->deployment_store_ = std::make_unique<DeploymentStore>(app->db_.get());
+  app->agent_link_ = std::make_unique<HttpAgentLink>(token);
+  app->controller_ = std::make_unique<DeploymentController>(
+      app->deployment_store_.get(), app->placer_.get(), app->agent_link_.get(),
+      [self] { return self->NodeInfos(); }, clock);
+  AddSchedulerRoutes(&app->router_,
+                     {app->nodes_.get(), app->placer_.get(), app->ledger_.get(),
+                      app->events_.get(), clock, token, resource_names, app->controller_.get()});
   http::AddStandardRoutes(&app->router_, &app->registry_, nullptr);
   return app;
 }
@@ -93,6 +99,19 @@ void SchedulerApp::Tick() {
   for (const NodeView& n : nodes_->Snapshot()) (n.status == NodeStatus::kReady ? ready : not_ready)++;
   node_gauge_->Set({{"status", "Ready"}}, ready);
   node_gauge_->Set({{"status", "NotReady"}}, not_ready);
+  if (Status st = controller_->Reconcile(); !st.ok())
+    log::Error("deployment reconciliation failed", {{"error", st.ToString()}});
+}
+
+std::vector<NodeInfo> SchedulerApp::NodeInfos() const {
+  std::vector<NodeInfo> out;
+  for (const NodeView& n : nodes_->Snapshot()) {
+    NodeInfo info{n.registration.node, n.status == NodeStatus::kReady, n.registration.agent_url,
+                  false};
+    for (const accel::Device& d : n.registration.inventory.devices) info.simulated |= d.simulated;
+    out.push_back(std::move(info));
+  }
+  return out;
 }
 
 }  // namespace hai::scheduler

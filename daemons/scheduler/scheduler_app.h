@@ -2,7 +2,10 @@
 
 #include <memory>
 
+#include "daemons/scheduler/agent_link.h"
 #include "daemons/scheduler/cluster_events.h"
+#include "daemons/scheduler/deployment_controller.h"
+#include "daemons/scheduler/deployment_store.h"
 #include "daemons/scheduler/node_registry.h"
 #include "daemons/scheduler/scheduler_config.h"
 #include "lib/base/clock.h"
@@ -14,7 +17,8 @@
 
 namespace hai::scheduler {
 
-// The hai-scheduler component: node registry, events, and (next) placement.
+// The hai-scheduler component: node registry, events, placement and the
+// deployment controller.
 // Create/Start/Stop/Tick from the main thread.
 class SchedulerApp {
  public:
@@ -23,13 +27,15 @@ class SchedulerApp {
   ~SchedulerApp();
   Status Start();
   void Stop();
-  // Housekeeping from the main loop: turns silent nodes NotReady.
+  // Housekeeping from the main loop: turns silent nodes NotReady, then one
+  // reconciliation pass over the deployments.
   void Tick();
   int port() const { return server_ ? server_->port() : 0; }
 
  private:
   SchedulerApp(const SchedulerConfig& config, const Clock* clock)
       : config_(config), clock_(clock) {}
+  std::vector<NodeInfo> NodeInfos() const;
 
   SchedulerConfig config_;
   const Clock* clock_;
@@ -40,6 +46,9 @@ class SchedulerApp {
   std::unique_ptr<placement::Placer> placer_;
   std::map<accel::Vendor, std::unique_ptr<accel::VendorAdapter>> adapters_;
   std::unique_ptr<NodeRegistry> nodes_;
+  std::unique_ptr<DeploymentStore> deployment_store_;
+  std::unique_ptr<HttpAgentLink> agent_link_;
+  std::unique_ptr<DeploymentController> controller_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   metrics::Family* node_gauge_ = nullptr;

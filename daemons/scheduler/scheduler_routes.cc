@@ -114,6 +114,23 @@ void AddSchedulerRoutes(http::Router* router, const RouteDeps& d) {
                 HAI_RETURN_IF_ERROR(d.registry->Heartbeat(hb, d.clock->NowMs()));
                 return Response::Json(200, {{"ok", true}});
               }));
+  router->Add("POST", "/internal/v1/nodes/{name}/replicas",
+              Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
+                HAI_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(req));
+                HAI_ASSIGN_OR_RETURN(cluster::ReplicaReport report,
+                                     cluster::ReplicaReportFromJson(j));
+                if (report.node != req.Param("name"))
+                  return Status::InvalidArgument("replica report for " + report.node +
+                                                     " sent to " + req.Param("name"),
+                                                 "node");
+                HAI_RETURN_IF_ERROR(d.deployments->OnReport(report));
+                return Response::Json(200, {{"ok", true}});
+              }));
+  router->Add("POST", "/internal/v1/deployments/reconcile",
+              Guard(d.cluster_token, [d](Request&) -> Result<Response> {
+                HAI_RETURN_IF_ERROR(d.deployments->Reconcile());
+                return Response::Json(200, {{"ok", true}});
+              }));
   router->Add("GET", "/internal/v1/nodes", Guard(d.cluster_token, [d](Request& req) -> Result<Response> {
     nlohmann::json items = nlohmann::json::array();
     auto status = req.Query("status");

@@ -2,44 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lib/cluster/json_reader.h"
+
 namespace hai::cluster {
 namespace {
 
-// A small strict reader for nested objects (request bodies use http::JsonBody).
-class Reader {
- public:
-  Reader(const nlohmann::json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) error_ = Status::InvalidArgument(where_ + " must be an object", where_);
-  }
-  template <typename T>
-  void Get(const char* key, T* out, bool required = true) {
-    if (!error_.ok()) return;
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) {
-      if (required) error_ = Status::InvalidArgument(Path(key) + " is required", Path(key));
-      return;
-    }
-    try {
-      *out = it->get<T>();
-    } catch (const nlohmann::json::exception&) {
-      error_ = Status::InvalidArgument(Path(key) + " has the wrong type", Path(key));
-    }
-  }
-  const nlohmann::json* Child(const char* key) {
-    auto it = j_.find(key);
-    return it == j_.end() ? nullptr : &*it;
-  }
-  std::string Path(const std::string& key) const { return where_ + "." + key; }
-  Status status() const { return error_; }
-  void Fail(Status st) {
-    if (error_.ok()) error_ = std::move(st);
-  }
-
- private:
-  const nlohmann::json& j_;
-  std::string where_;
-  Status error_;
-};
+using internal::Reader;
 
 Result<accel::Device> DeviceAt(const nlohmann::json& j, const std::string& where) {
   Reader r(j, where);

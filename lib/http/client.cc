@@ -89,4 +89,6 @@ Result<ClientResponse> Client::SendStreaming(
   return out;
 }
 
+void Client::Cancel() { impl_->client.stop(); }
+
 }  // namespace hai::http

@@ -19,7 +19,7 @@ struct ClientResponse {
 };
 
 // A small blocking HTTP/1.1 client for inter-daemon calls, haictl and tests.
-// One instance per thread.
+// One instance per thread (Cancel() excepted).
 class Client {
  public:
   Client(std::string host, int port, int timeout_ms = 10000);
@@ -43,6 +43,12 @@ class Client {
       const std::vector<std::pair<std::string, std::string>>& headers,
       const std::function<bool(std::string_view data)>& on_data,
       const std::string& content_type = "application/json");
+
+  // The one call that may come from another thread: closes the connection of
+  // a Send or SendStreaming in progress (which then returns Unavailable), for
+  // example when the reader a stream was relayed to has gone away. A no-op
+  // when nothing is in flight.
+  void Cancel();
 
  private:
   struct Impl;

@@ -137,6 +137,28 @@ void JsonBody::Optional(const std::string& key, std::optional<std::vector<std::s
   if (impl_->ReadStrings(key, *v, &items)) *out = std::move(items);
 }
 
+void JsonBody::Optional(const std::string& key,
+                        std::optional<std::map<std::string, std::string>>* out) {
+  const auto* v = impl_->Find(key, false);
+  if (!v || v->is_null()) {
+    *out = std::nullopt;
+    return;
+  }
+  if (!v->is_object()) {
+    impl_->Fail(key, "must be an object of strings");
+    return;
+  }
+  std::map<std::string, std::string> items;
+  for (const auto& [name, value] : v->items()) {
+    if (!value.is_string()) {
+      impl_->Fail(key + "." + name, "must be a string");
+      return;
+    }
+    items[name] = value.get<std::string>();
+  }
+  *out = std::move(items);
+}
+
 bool JsonBody::Has(const std::string& key) const { return impl_->doc.contains(key); }
 
 Status JsonBody::Finish() const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -32,6 +33,8 @@ class JsonBody {
   void Optional(const std::string& key, std::optional<int64_t>* out);
   void Optional(const std::string& key, std::optional<bool>* out);
   void Optional(const std::string& key, std::optional<std::vector<std::string>>* out);
+  // A JSON object whose values are all strings.
+  void Optional(const std::string& key, std::optional<std::map<std::string, std::string>>* out);
   bool Has(const std::string& key) const;
 
   Status Finish() const;

@@ -41,6 +41,27 @@ TEST(JsonBodyTest, NamesTheFieldAtFault) {
   EXPECT_EQ(unknown->Finish().field(), "nmae");
 }
 
+TEST(JsonBodyTest, ReadsAnObjectOfStrings) {
+  auto body = JsonBody::Parse(R"({"env":{"A":"1","B_2":""}})");
+  std::optional<std::map<std::string, std::string>> env;
+  body->Optional("env", &env);
+  ASSERT_TRUE(body->Finish().ok());
+  EXPECT_EQ(env, (std::map<std::string, std::string>{{"A", "1"}, {"B_2", ""}}));
+
+  auto absent = JsonBody::Parse(R"({"env":null})");
+  absent->Optional("env", &env);
+  EXPECT_TRUE(absent->Finish().ok());
+  EXPECT_FALSE(env.has_value());
+
+  auto list = JsonBody::Parse(R"({"env":["A=1"]})");
+  list->Optional("env", &env);
+  EXPECT_EQ(list->Finish().field(), "env");
+  auto number = JsonBody::Parse(R"({"env":{"A":1}})");
+  number->Optional("env", &env);
+  EXPECT_EQ(number->Finish().field(), "env.A");
+  EXPECT_EQ(number->Finish().message(), "field 'env.A' must be a string");
+}
+
 TEST(JsonBodyTest, RejectsNonObjects) {
   EXPECT_FALSE(JsonBody::Parse("{").ok());
   EXPECT_FALSE(JsonBody::Parse("[1]").ok());

@@ -111,6 +111,24 @@ TEST_F(StreamTest, WriteFailsOnceTheClientHasGone) {
   EXPECT_TRUE(write_failed_);
 }
 
+TEST_F(StreamTest, CancelEndsACallThatWaitsOnAQuietServer) {
+  Client client("127.0.0.1", server_->port(), 60000);
+  std::atomic<bool> returned{false};
+  Result<ClientResponse> r = Status::Internal("not called");
+  std::thread call([&] {
+    r = client.SendStreaming("GET", "/wait", "", {}, [](std::string_view) { return true; });
+    returned = true;
+  });
+  // The call may not have connected yet: cancel until it gives up.
+  EXPECT_TRUE(WaitFor([&] {
+    client.Cancel();
+    return returned.load();
+  }));
+  call.join();
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_TRUE(WaitFor([&] { return gone_seen_.load(); })) << "the server sees the hang-up";
+}
+
 TEST_F(StreamTest, ProbeSeesAClientThatClosedDuringTheHandler) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);

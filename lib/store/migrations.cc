@@ -9,6 +9,8 @@ const std::vector<Migration>& ControlPlaneMigrations() {
       {1, "identity and audit", std::string(kSchemaIdentityV1)},
       {2, "cluster events", std::string(kSchemaClusterV2)},
       {3, "allocation ledger", std::string(kSchemaAllocationsV3)},
+      {4, "model registry", std::string(kSchemaModelsV4)},
+      {5, "services and deployments", std::string(kSchemaDeploymentsV5)},
   };
   return kMigrations;
 }

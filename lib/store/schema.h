@@ -15,4 +15,12 @@ extern const std::string_view kSchemaClusterV2;
 // has which devices on which node since when.
 extern const std::string_view kSchemaAllocationsV3;
 
+// Migration 4 (owner: hai-portal): the model registry — cards, weights on
+// the appliance with per-file checksums, and which organisations see them.
+extern const std::string_view kSchemaModelsV4;
+
+// Migration 5 (owners: hai-portal for services and deployments, hai-scheduler
+// for replicas and their events): model services and what runs them.
+extern const std::string_view kSchemaDeploymentsV5;
+
 }  // namespace hai::store

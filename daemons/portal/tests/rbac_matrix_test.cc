@@ -4,10 +4,12 @@
 // exactly one audit entry with the route's action.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 #include <map>
 
 #include "daemons/portal/portal_app.h"
+#include "daemons/portal/tests/controller_rows.h"
 #include "daemons/portal/tests/portal_process.h"
 
 namespace hai::portal::testing {
@@ -72,6 +74,67 @@ class World {
     EXPECT_EQ(r.status, 201) << r.raw;
     return r.body.value("id", int64_t{0});
   }
+  // A catalogue model visible to `org` only (bge-m3 for A, the reranker for B).
+  int64_t ModelFor(int64_t org) {
+    if (model_of_.count(org)) return model_of_[org];
+    const std::string name = org == org_a_ ? "bge-m3" : "bge-reranker-v2-m3";
+    auto list = p_->Send("GET", "/api/v1/models?limit=500", admin_);
+    int64_t id = 0;
+    for (const auto& m : list.body["items"])
+      if (m["name"] == name) id = m["id"].get<int64_t>();
+    EXPECT_NE(id, 0) << name << " is not in the catalogue";
+    auto r = p_->Send("PATCH", "/api/v1/models/" + std::to_string(id), admin_,
+                      {{"visible_org_ids", {org}}});
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return model_of_[org] = id;
+  }
+  // A model with weights, shown to every organisation, for services.
+  int64_t ServableModel() {
+    if (servable_model_) return servable_model_;
+    const std::string dir = p_->data_dir() + "/servable";
+    const std::string cmd = BinDir() + "/hai-model init --out " + dir +
+                            " --arch qwen2 --layers 1 --hidden 64 --heads 4 --kv-heads 2"
+                            " --vocab 512 >/dev/null";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    auto r = p_->Send("POST", "/api/v1/models/import", admin_,
+                      {{"path", dir}, {"name", "servable"}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return servable_model_ = r.body.value("id", int64_t{0});
+  }
+  // A service of `org`, made by the platform admin.
+  int64_t FreshService(int64_t org) {
+    auto r = p_->Send("POST", "/api/v1/services", admin_,
+                      {{"name", FreshName()}, {"model_id", ServableModel()}, {"org_id", org}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body.value("id", int64_t{0});
+  }
+  int64_t ServiceFor(int64_t org) {
+    if (!service_of_.count(org)) service_of_[org] = FreshService(org);
+    return service_of_[org];
+  }
+  // Deployments and replicas are stored directly: no scheduler runs here to
+  // answer a fit check or to make replicas.
+  ControllerRows& Rows() {
+    if (!rows_) rows_ = std::make_unique<ControllerRows>(p_->data_dir() + "/data/hai.db");
+    return *rows_;
+  }
+  int64_t FreshDeployment(int64_t org) {
+    return Rows().AddDeployment(ServiceFor(org), p_->data_dir() + "/data/models/1");
+  }
+  std::string DeploymentPath(int64_t org, int64_t deployment) {
+    return "/api/v1/services/" + std::to_string(ServiceFor(org)) + "/deployments/" +
+           std::to_string(deployment);
+  }
+  int64_t DeploymentFor(int64_t org) {
+    if (!deployment_of_.count(org)) deployment_of_[org] = FreshDeployment(org);
+    return deployment_of_[org];
+  }
+  int64_t ReplicaFor(int64_t org) {
+    if (!replica_of_.count(org))
+      replica_of_[org] =
+          Rows().AddReplica(DeploymentFor(org), "svc", cluster::ReplicaPhase::kReady, "node-x").id;
+    return replica_of_[org];
+  }
   int64_t org_a() const { return org_a_; }
   int64_t org_b() const { return org_b_; }
   const std::string& admin() const { return admin_; }
@@ -81,6 +144,10 @@ class World {
   std::string admin_;
   int64_t org_a_ = 0, org_b_ = 0;
   std::string names_[kWhoCount];
+  std::map<int64_t, int64_t> model_of_;
+  int64_t servable_model_ = 0;
+  std::map<int64_t, int64_t> service_of_, deployment_of_, replica_of_;
+  std::unique_ptr<ControllerRows> rows_;
   int seq_ = 0;
 };
 
@@ -186,6 +253,80 @@ std::vector<Case> Cases() {
        }},
       {"GET", "/api/v1/cluster-events", "--+++", "--+++",
        [](World&, const Target&) { return Request{"/api/v1/cluster-events"}; }},
+      {"GET", "/api/v1/models", "-++++", "-++++",
+       [](World&, const Target&) { return Request{"/api/v1/models?q=bge"}; }},
+      {"POST", "/api/v1/models/import", "----+", "----+",  // admin: 400, no such folder
+       [](World&, const Target&) {
+         return Request{"/api/v1/models/import", {{"path", "/nonexistent/hai-model"}}};
+       }},
+      {"GET", "/api/v1/models/{id}", "-++++", "----+",  // another org's model: 404
+       [](World& w, const Target& t) { return Request{"/api/v1/models/" + Id(w.ModelFor(t.org))}; }},
+      {"PATCH", "/api/v1/models/{id}", "----+", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/models/" + Id(w.ModelFor(t.org)), {{"licence", "MIT"}}};
+       }},
+      {"DELETE", "/api/v1/models/{id}", "----+", "----+",  // admin: 409, a card without weights
+       [](World& w, const Target& t) { return Request{"/api/v1/models/" + Id(w.ModelFor(t.org))}; }},
+      {"GET", "/api/v1/services", "-++++", "-++++",
+       [](World&, const Target& t) { return Request{"/api/v1/services?org_id=" + Id(t.org)}; }},
+      {"POST", "/api/v1/services", "--+++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services", {{"name", w.FreshName()},
+                                             {"model_id", w.ServableModel()},
+                                             {"org_id", t.org}}};
+       }},
+      {"GET", "/api/v1/services/{id}", "-++++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org))};
+       }},
+      {"PATCH", "/api/v1/services/{id}", "--+++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org)), {{"description", "ward"}}};
+       }},
+      {"DELETE", "/api/v1/services/{id}", "--+++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.FreshService(t.org))};
+       }},
+      {"GET", "/api/v1/services/{id}/deployments", "-++++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org)) + "/deployments"};
+       }},
+      {"POST", "/api/v1/services/{id}/deployments", "--+++", "----+",  // 503: no scheduler here
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org)) + "/deployments",
+                        {{"engine", "builtin"},
+                         {"vendor", "ascend"},
+                         {"devices_per_replica", 1},
+                         {"replicas", 1}}};
+       }},
+      {"GET", "/api/v1/services/{id}/deployments/{deployment_id}", "-++++", "----+",
+       [](World& w, const Target& t) {
+         return Request{w.DeploymentPath(t.org, w.DeploymentFor(t.org))};
+       }},
+      {"PATCH", "/api/v1/services/{id}/deployments/{deployment_id}", "--+++", "----+",
+       [](World& w, const Target& t) {
+         return Request{w.DeploymentPath(t.org, w.DeploymentFor(t.org)), {{"weight", 50}}};
+       }},
+      {"DELETE", "/api/v1/services/{id}/deployments/{deployment_id}", "--+++", "----+",
+       [](World& w, const Target& t) {
+         return Request{w.DeploymentPath(t.org, w.FreshDeployment(t.org))};
+       }},
+      {"GET", "/api/v1/services/{id}/replicas", "-++++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org)) + "/replicas"};
+       }},
+      {"GET", "/api/v1/replicas/{id}/events", "-++++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/replicas/" + Id(w.ReplicaFor(t.org)) + "/events"};
+       }},
+      {"GET", "/api/v1/replicas/{id}/logs", "-++++", "----+",  // 503: no scheduler here
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/replicas/" + Id(w.ReplicaFor(t.org)) + "/logs?tail=10"};
+       }},
+      {"GET", "/api/v1/replicas/{id}/processes", "-++++", "----+",
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/replicas/" + Id(w.ReplicaFor(t.org)) + "/processes"};
+       }},
       {"GET", "/api/v1/openapi.json", "+++++", "+++++",
        [](World&, const Target&) { return Request{"/api/v1/openapi.json"}; }},
   };
@@ -206,7 +347,8 @@ TEST(RbacMatrixTest, EveryRouteHasARow) {
 }
 
 TEST(RbacMatrixTest, RoutesRolesAndOrganisations) {
-  PortalProcess portal;
+  PortalProcess portal("catalog_dir = \"" + SourceDir() + "/profiles/catalog\"\n" +
+                       "engine_profiles_dir = \"" + SourceDir() + "/profiles/engines\"\n");
   ASSERT_TRUE(portal.ok());
   World world(&portal);
   Services services;
