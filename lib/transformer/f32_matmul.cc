@@ -9,34 +9,9 @@
 namespace hai::transformer {
 namespace {
 
-namespace portable {
-using namespace vec_portable;
-constexpr int kTilePanels = 1;
-constexpr int kTileRows = 2;
-#include "lib/transformer/f32_matmul_kernel.inc"
-}  // namespace portable
-
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-using namespace vec_avx2;
-// 6 rows × 2 vectors: 12 accumulators, 2 weight vectors, 1 broadcast of 16.
-constexpr int kTilePanels = 1;
-constexpr int kTileRows = 6;
-#include "lib/transformer/f32_matmul_kernel.inc"
-}  // namespace avx2
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,fma")
-namespace avx512 {
-using namespace vec_avx512;
-// 12 rows × 2 panels: 24 accumulators, 2 weight vectors, 1 broadcast of 32.
-constexpr int kTilePanels = 2;
-constexpr int kTileRows = 12;
-#include "lib/transformer/f32_matmul_kernel.inc"
-}  // namespace avx512
-#pragma GCC pop_options
+#define HAI_KERNEL_BODY "lib/transformer/f32_matmul_kernel.inc"
+#include "lib/transformer/simd_variants.inc"
+#undef HAI_KERNEL_BODY
 
 }  // namespace
 

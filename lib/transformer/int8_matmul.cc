@@ -20,26 +20,9 @@ inline void FinishBlock(const Int8Product& p, int64_t row, int64_t token, int64_
   }
 }
 
-namespace portable {
-using namespace vec_portable;
-#include "lib/transformer/int8_matmul_kernel.inc"
-}  // namespace portable
-
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-using namespace vec_avx2;
-#include "lib/transformer/int8_matmul_kernel.inc"
-}  // namespace avx2
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,fma")
-namespace avx512 {
-using namespace vec_avx512;
-#include "lib/transformer/int8_matmul_kernel.inc"
-}  // namespace avx512
-#pragma GCC pop_options
+#define HAI_KERNEL_BODY "lib/transformer/int8_matmul_kernel.inc"
+#include "lib/transformer/simd_variants.inc"
+#undef HAI_KERNEL_BODY
 
 }  // namespace
 
