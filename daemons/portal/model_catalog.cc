@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "lib/base/random.h"
+#include "lib/config/toml_parse.h"
 
 namespace hai::portal {
 namespace {
@@ -116,15 +117,7 @@ Result<std::string> ReadText(const fs::path& path) {
 }  // namespace
 
 Result<CatalogEntry> ParseCatalogEntry(std::string_view text, const std::string& file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << file << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-        << e.description();
-    return Status::InvalidArgument(msg.str());
-  }
+  HAI_ASSIGN_OR_RETURN(toml::table root, config::ParseToml(text, file));
   CatalogEntry entry;
   entry.file = file;
   entry.digest = Sha256Hex(std::string(text));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "lib/config/config_file.h"
+#include "lib/config/toml_parse.h"
 
 namespace hai::accel {
 namespace {
@@ -73,15 +74,7 @@ Status ReadDeviceEntry(const toml::table& table, const std::string& name, const 
 }  // namespace
 
 Result<NodeInventory> ParseHardwareProfile(std::string_view text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << source_name << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-        << e.description();
-    return Status::InvalidArgument(msg.str());
-  }
+  HAI_ASSIGN_OR_RETURN(toml::table root, config::ParseToml(text, source_name));
   for (const auto& [key, value] : root) {
     if (key.str() != "node" && key.str() != "devices")
       return Status::InvalidArgument(source_name + ": " + std::string(key.str()) + ": unknown key",

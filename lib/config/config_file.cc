@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/config/toml_parse.h"
+
 namespace hai::config {
 
 Section::Section(const toml::table* table, std::string name, std::string file)
@@ -105,14 +107,8 @@ File::~File() = default;
 Result<File> File::Parse(std::string_view text, std::string source_name) {
   File file;
   file.source_ = std::move(source_name);
-  try {
-    file.root_ = std::make_unique<toml::table>(toml::parse(text, file.source_));
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << file.source_ << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-        << e.description();
-    return Status::InvalidArgument(msg.str());
-  }
+  HAI_ASSIGN_OR_RETURN(toml::table root, ParseToml(text, file.source_));
+  file.root_ = std::make_unique<toml::table>(std::move(root));
   return file;
 }
 
@@ -145,8 +141,9 @@ Status File::CheckSections(const std::vector<std::string_view>& known) const {
 }
 
 const std::vector<std::string_view>& KnownSections() {
-  static const std::vector<std::string_view> kSections = {
-      "cluster", "log", "portal", "gateway", "scheduler", "agent", "finetune", "evaluator", "engine"};
+  static const std::vector<std::string_view> kSections = {"cluster",  "log",       "portal",
+                                                          "gateway",  "scheduler", "agent",
+                                                          "finetune", "evaluator", "engine"};
   return kSections;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "lib/config/toml_parse.h"
 #include "lib/engine_profile/engine_args.h"
 #include "lib/engine_profile/metric_map.h"
 #include "lib/engine_profile/placeholder.h"
@@ -319,15 +320,7 @@ Status ReadProfile(const toml::table& root, const Where& at, EngineProfile* p) {
 }  // namespace
 
 Result<EngineProfile> ParseProfile(std::string_view text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << source_name << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-        << e.description();
-    return Status::InvalidArgument(msg.str());
-  }
+  HAI_ASSIGN_OR_RETURN(toml::table root, config::ParseToml(text, source_name));
   EngineProfile profile;
   HAI_RETURN_IF_ERROR(ReadProfile(root, Where{source_name, ""}, &profile));
   return profile;
