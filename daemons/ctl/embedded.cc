@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemons/ctl/demo_service.h"
 #include "lib/http/client.h"
 #include "lib/log/log.h"
 #include "lib/proc/child.h"
@@ -86,16 +87,16 @@ Status WaitNodesReady(int scheduler_port, const std::string& data_dir, size_t wa
 
 // Whether something already listens on 127.0.0.1:port. Checked before
 // starting: a health check must never be answered by somebody else's daemon.
+// A connection, not a bind: the sockets our own last run left closing
+// (TIME_WAIT, FIN_WAIT) must not stop a restart.
 bool PortTaken(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool taken = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0;
+  bool taken = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   ::close(fd);
   return taken;
 }
@@ -121,28 +122,54 @@ Status RunToEnd(std::vector<std::string> argv, std::chrono::seconds limit) {
   }
 }
 
+// The demo chat model, deployed through the platform like any model: the
+// admin's first password (the file the portal wrote) signs in. Once the
+// admin has changed it, haictl can no longer sign in as them; the service
+// made on the first start stays, and the controller brings it back anyway.
+Status DeployDemo(const UpOptions& options, const PortMap& ports, std::string* engine_url) {
+  std::ifstream in(options.data_dir + "/admin-password");
+  std::string password;
+  if (!in || !std::getline(in, password) || password.empty()) {
+    std::fprintf(stderr,
+                 "haictl: the admin password was changed; not checking the demo service (see "
+                 "Services in the portal)\n");
+    return Status::Ok();
+  }
+  Result<std::string> url = EnsureDemoService(ports.portal, "admin", password, DemoServiceSpec(),
+                                              std::chrono::seconds(180));
+  if (url.ok()) {
+    *engine_url = *url;
+    return Status::Ok();
+  }
+  if (url.status().code() == Code::kFailedPrecondition) {
+    std::fprintf(stderr, "haictl: %s\n", url.status().message().c_str());
+    return Status::Ok();
+  }
+  return Status::Unavailable("the demo service did not start: " + url.status().message());
+}
+
 }  // namespace
 
-const DemoModel& EmbeddedDemoModel() {
-  // Small enough to create and load in about a second on any CPU, with the
-  // Qwen2 layout (GQA, qkv bias, ChatML) so every engine path is exercised.
-  static const DemoModel kDemo = {"demo", {"--arch", "qwen2", "--layers", "4", "--hidden", "256",
-                                           "--heads", "8", "--kv-heads", "2", "--vocab", "2560",
-                                           "--seed", "7"}};
-  return kDemo;
+const std::vector<DemoModel>& EmbeddedDemoModels() {
+  // Small enough to create and load in about a second on any CPU. The chat
+  // model has the Qwen2 layout (GQA, qkv bias, ChatML) so every decoder path
+  // is exercised; the embedding model is a BERT encoder.
+  static const std::vector<DemoModel> kDemos = {
+      {"demo",
+       {"--arch", "qwen2", "--layers", "4", "--hidden", "256", "--heads", "8", "--kv-heads", "2",
+        "--vocab", "2560", "--seed", "7"}},
+      {"demo-embedding",
+       {"--arch", "bert", "--layers", "4", "--hidden", "256", "--heads", "4", "--vocab", "2560",
+        "--seed", "7"}},
+  };
+  return kDemos;
 }
 
-std::vector<std::string> DemoModelInitCommand(const UpOptions& o) {
+std::vector<std::string> DemoModelInitCommand(const UpOptions& o, const DemoModel& model) {
   std::vector<std::string> argv = {o.bin_dir + "/hai-model", "init", "--out",
-                                   o.data_dir + "/models/" + EmbeddedDemoModel().name};
-  for (const std::string& a : EmbeddedDemoModel().init_args) argv.push_back(a);
+                                   o.data_dir + "/models/" + model.name};
+  for (const std::string& a : model.init_args) argv.push_back(a);
   return argv;
-}
-
-std::vector<std::string> DemoEngineCommand(const UpOptions& o, const PortMap& ports) {
-  return {o.bin_dir + "/hai-engine", "--model", o.data_dir + "/models/" + EmbeddedDemoModel().name,
-          "--served-name", EmbeddedDemoModel().name, "--host", "127.0.0.1", "--port",
-          std::to_string(ports.engine_base), "--log-level", o.log_level};
 }
 
 PortMap PortMap::FromBase(int base) {
@@ -164,7 +191,7 @@ std::string EmbeddedConfig(const UpOptions& o, const PortMap& ports) {
   c += "data_dir = " + Quote(o.data_dir) + "\n\n";
   c += "[portal]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.portal) + "\n";
   c += "data_dir = " + Quote(o.data_dir) + "\n";
-  c += "web_dir = " + Quote(o.share_dir + "/web") + "\n";
+  c += "web_dir = " + Quote(o.web_dir.empty() ? o.share_dir + "/web" : o.web_dir) + "\n";
   c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n";
   return c;
 }
@@ -179,9 +206,9 @@ std::string EmbeddedAgentConfig(const UpOptions& o, const PortMap& ports, size_t
   c += "data_dir = " + Quote(o.data_dir) + "\n";
   c += "profile = " + Quote(o.share_dir + "/profiles/nodes/" + node.profile) + "\n";
   c += "labels = [\"zone=embedded\", \"rack=r" + std::to_string(i + 1) + "\"]\n";
-  // Engines of this node: its own block of ports after the demo engine's, so
-  // the agents never compete for one.
-  const int first = ports.engine_base + 1 + static_cast<int>(i) * kEnginePortsPerNode;
+  // Engines of this node: its own block of ports, so the agents never
+  // compete for one.
+  const int first = ports.engine_base + static_cast<int>(i) * kEnginePortsPerNode;
   c += "engine_profiles_dir = " + Quote(o.share_dir + "/profiles/engines") + "\n";
   c += "engine_port_first = " + std::to_string(first) + "\n";
   c += "engine_port_last = " + std::to_string(first + kEnginePortsPerNode - 1) + "\n";
@@ -189,12 +216,14 @@ std::string EmbeddedAgentConfig(const UpOptions& o, const PortMap& ports, size_t
 }
 
 std::string ReadyLine(const PortMap& ports, const std::string& admin_password_file,
-                      const std::string& data_dir) {
+                      const std::string& data_dir, const std::string& engine_url) {
   nlohmann::json line = {{"ready", true},
                          {"portal", "http://127.0.0.1:" + std::to_string(ports.portal)},
                          {"admin_user", "admin"},
-                         {"engine", "http://127.0.0.1:" + std::to_string(ports.engine_base)},
-                         {"model", EmbeddedDemoModel().name}};
+                         {"service", DemoServiceSpec().service},
+                         {"model", DemoServiceSpec().service}};
+  // The demo replica serves the service's name, which is what `model` names.
+  line["engine"] = engine_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(engine_url);
   std::ifstream in(admin_password_file);
   std::string password;
   if (in && std::getline(in, password) && !password.empty()) {
@@ -216,7 +245,7 @@ std::string FindShareDir(const std::string& bin_dir) {
 
 std::vector<int> PortsInUse(const UpOptions& options) {
   PortMap p = PortMap::FromBase(options.base_port);
-  std::vector<int> wanted = {p.portal, p.scheduler, p.engine_base};
+  std::vector<int> wanted = {p.portal, p.scheduler};
   for (size_t i = 0; i < EmbeddedNodes().size(); ++i)
     wanted.push_back(p.agent_base + static_cast<int>(i));
   std::vector<int> taken;
@@ -268,22 +297,21 @@ int RunUp(const UpOptions& options) {
                {options.bin_dir + "/hai-agent", "--config", agent_config});
   }
   if (st.ok()) st = WaitNodesReady(ports.scheduler, options.data_dir, EmbeddedNodes().size());
-  // The demo model: created once, then served by hai-engine on the first
-  // engine port. (Deployments placed through the scheduler come with M1-4.)
-  std::string demo_dir = options.data_dir + "/models/" + EmbeddedDemoModel().name;
-  if (st.ok() && !std::filesystem::exists(demo_dir + "/config.json", ec))
-    st = RunToEnd(DemoModelInitCommand(options), std::chrono::seconds(120));
-  if (st.ok())
-    st = start("hai-engine " + EmbeddedDemoModel().name, ports.engine_base,
-               DemoEngineCommand(options, ports), "/health",
-               // libtorch's OpenMP threads otherwise spin between steps and
-               // take the CPU from the other daemons sharing this host.
-               {"OMP_WAIT_POLICY=PASSIVE"});
+  // The demo models: created once; the portal registers their weights.
+  for (const DemoModel& demo : EmbeddedDemoModels()) {
+    if (!st.ok()) break;
+    if (!std::filesystem::exists(options.data_dir + "/models/" + demo.name + "/config.json", ec))
+      st = RunToEnd(DemoModelInitCommand(options, demo), std::chrono::seconds(120));
+  }
+  std::string engine_url;
+  if (st.ok()) st = DeployDemo(options, ports, &engine_url);
   if (!st.ok()) {
     std::fprintf(stderr, "haictl: %s\n", st.message().c_str());
     return 1;  // Child destructors stop the others
   }
-  std::printf("%s\n", ReadyLine(ports, options.data_dir + "/admin-password", options.data_dir).c_str());
+  std::printf("%s\n", ReadyLine(ports, options.data_dir + "/admin-password", options.data_dir,
+                                engine_url)
+                          .c_str());
   std::fflush(stdout);
 
   int exit_code = 0;

@@ -25,6 +25,7 @@ struct UpOptions {
   int base_port = 8080;
   std::string bin_dir;    // where hai-portal and the other daemons are
   std::string share_dir;  // web/ and api/openapi.json
+  std::string web_dir;    // overrides <share_dir>/web, e.g. a front end being worked on
   std::string log_level = "info";
 };
 
@@ -35,26 +36,28 @@ struct EmbeddedNode {
 };
 const std::vector<EmbeddedNode>& EmbeddedNodes();
 
-// The model the embedded default serves, and the `hai-model init` arguments
-// that create it (deterministic: the same model on every machine).
+// The demo models the embedded default makes, and the `hai-model init`
+// arguments for each (deterministic: the same bytes on every machine). The
+// first is the chat model `haictl up` deploys; the portal's catalogue has a
+// card for each (profiles/catalog/demo*.toml) and registers the weights.
 struct DemoModel {
   std::string name;
   std::vector<std::string> init_args;
 };
-const DemoModel& EmbeddedDemoModel();
-std::vector<std::string> DemoModelInitCommand(const UpOptions& options);
-std::vector<std::string> DemoEngineCommand(const UpOptions& options, const PortMap& ports);
+const std::vector<DemoModel>& EmbeddedDemoModels();
+std::vector<std::string> DemoModelInitCommand(const UpOptions& options, const DemoModel& model);
 
 // The embedded hai.toml for `options` (portal, scheduler, cluster).
 std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);
 // Engine ports each embedded agent hands out: node i uses
-// engine_base + 1 + 20·i … + 19.
+// engine_base + 20·i … + 19.
 inline constexpr int kEnginePortsPerNode = 20;
 // One agent's configuration file: agent number `i` of EmbeddedNodes().
 std::string EmbeddedAgentConfig(const UpOptions& options, const PortMap& ports, size_t i);
-// The one JSON line `haictl up` prints once every daemon is healthy.
+// The one JSON line `haictl up` prints once every daemon is healthy and the
+// demo service answers at `engine_url` ("" when it could not be deployed).
 std::string ReadyLine(const PortMap& ports, const std::string& admin_password_file,
-                      const std::string& data_dir);
+                      const std::string& data_dir, const std::string& engine_url);
 // Where the built web assets and API document are: beside a build tree or installed.
 std::string FindShareDir(const std::string& bin_dir);
 

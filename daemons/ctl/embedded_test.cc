@@ -48,8 +48,8 @@ TEST(EmbeddedTest, AgentConfigsAreAcceptedByTheAgent) {
     EXPECT_EQ(c->node_name, EmbeddedNodes()[i].name);
     EXPECT_NE(c->profile.find("/usr/share/hai/profiles/nodes/"), std::string::npos);
     EXPECT_EQ(c->engine_profiles_dir, "/usr/share/hai/profiles/engines");
-    // Engine ports: after the demo engine's 9100, a block of 20 per node.
-    EXPECT_EQ(c->engine_port_first, 9101 + 20 * static_cast<int>(i));
+    // Engine ports: from 9100, a block of 20 per node.
+    EXPECT_EQ(c->engine_port_first, 9100 + 20 * static_cast<int>(i));
     EXPECT_EQ(c->engine_port_last, c->engine_port_first + 19);
   }
 }
@@ -57,38 +57,39 @@ TEST(EmbeddedTest, AgentConfigsAreAcceptedByTheAgent) {
 TEST(EmbeddedTest, ReadyLineCarriesThePassword) {
   std::string file = "/tmp/hai-ready-test-" + std::to_string(getpid());
   std::ofstream(file) << "s3cret-pass\n";
-  auto line = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d"));
+  auto line = nlohmann::json::parse(
+      ReadyLine(PortMap::FromBase(8080), file, "/d", "http://127.0.0.1:8187"));
   EXPECT_EQ(line["ready"], true);
   EXPECT_EQ(line["portal"], "http://127.0.0.1:8080");
   EXPECT_EQ(line["admin_user"], "admin");
   EXPECT_EQ(line["admin_password"], "s3cret-pass");
-  EXPECT_EQ(line["engine"], "http://127.0.0.1:8180");
+  EXPECT_EQ(line["engine"], "http://127.0.0.1:8187");
   EXPECT_EQ(line["model"], "demo");
+  EXPECT_EQ(line["service"], "demo");
   std::filesystem::remove(file);
-  auto gone = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d"));
+  auto gone = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d", ""));
   EXPECT_TRUE(gone["admin_password"].is_null());
+  EXPECT_TRUE(gone["engine"].is_null());
 }
 
-TEST(EmbeddedTest, DemoModelCommandsUseTheDataDirAndEnginePort) {
+TEST(EmbeddedTest, DemoModelsAreMadeInTheDataDir) {
   UpOptions o;
   o.data_dir = "/d";
   o.bin_dir = "/b";
-  auto init = DemoModelInitCommand(o);
-  ASSERT_GE(init.size(), 4u);
-  EXPECT_EQ(init[0], "/b/hai-model");
-  EXPECT_EQ(init[1], "init");
-  EXPECT_EQ(init[3], "/d/models/demo");
-  auto engine = DemoEngineCommand(o, PortMap::FromBase(9000));
-  EXPECT_EQ(engine[0], "/b/hai-engine");
-  auto at = [&](const std::string& flag) {
-    for (size_t i = 0; i + 1 < engine.size(); ++i)
-      if (engine[i] == flag) return engine[i + 1];
-    return std::string();
-  };
-  EXPECT_EQ(at("--model"), "/d/models/demo");
-  EXPECT_EQ(at("--served-name"), "demo");
-  EXPECT_EQ(at("--port"), "9100");
-  EXPECT_EQ(at("--host"), "127.0.0.1");
+  ASSERT_EQ(EmbeddedDemoModels().size(), 2u);
+  std::vector<std::string> dirs;
+  for (const DemoModel& m : EmbeddedDemoModels()) {
+    auto init = DemoModelInitCommand(o, m);
+    ASSERT_GE(init.size(), 6u);
+    EXPECT_EQ(init[0], "/b/hai-model");
+    EXPECT_EQ(init[1], "init");
+    EXPECT_EQ(init[2], "--out");
+    dirs.push_back(init[3]);
+    EXPECT_EQ(init[4], "--arch");
+  }
+  // The folders the catalogue's demo cards name (weights_dir).
+  EXPECT_EQ(dirs, (std::vector<std::string>{"/d/models/demo", "/d/models/demo-embedding"}));
+  EXPECT_EQ(DemoModelInitCommand(o, EmbeddedDemoModels()[1])[5], "bert");
 }
 
 }  // namespace

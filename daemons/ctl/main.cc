@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
                      "agents N+10.., engines N+100..")
       ->check(CLI::Range(1024, 65000));
   up_cmd->add_option("--log-level", up.log_level, "debug, info, warning or error");
+  up_cmd->add_option("--web-dir", up.web_dir,
+                     "serve the portal's web UI from this folder (default: the built one)");
 
   CLI::App* admin = cli.add_subcommand("admin", "Console administration");
   admin->require_subcommand(1);

@@ -37,22 +37,96 @@ int FreeBase() {
   for (int attempt = 0; attempt < 200; ++attempt) {
     int base = 20000 + static_cast<int>((getpid() * 131 + attempt * 997) % 12000);
     bool all = true;
-    for (int offset : {0, 2, 10, 11, 12, 100}) all = all && Free(base + offset);
+    for (int offset : {0, 2, 10, 11, 12, 100, 101, 120, 121, 140, 141}) all = all && Free(base + offset);
     if (all) return base;
   }
   return 0;
 }
 
-// Kills and reaps haictl however the test ends, so that a failed assertion
-// cannot leave a process tree holding ctest's pipes until the timeout.
-struct Reaper {
-  pid_t pid;
-  ~Reaper() {
-    if (pid <= 0) return;
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
+
+// One `haictl up` process: its ready line, and a clean stop. Killed and
+// reaped however the test ends, so that a failed assertion cannot leave a
+// process tree holding ctest's pipes until the timeout.
+class Up {
+ public:
+  Up(const std::string& data, int base) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      std::string bin = std::string(HAI_TEST_BIN_DIR) + "/haictl";
+      std::string port = std::to_string(base);
+      execl(bin.c_str(), "haictl", "up", "--data", data.c_str(), "--base-port", port.c_str(),
+            "--log-level", "warning", nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    out_ = out[0];
+    char c;
+    while (read(out_, &c, 1) == 1 && c != '\n') line_ += c;
   }
+  ~Up() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) close(out_);
+  }
+  const std::string& line() const { return line_; }
+
+  // SIGTERM; the exit status, or -1 when it did not stop in 10 s.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 200; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = 0;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+  }
+  // What it wrote to stdout after the ready line, once stopped.
+  std::string Rest() {
+    std::string rest;
+    char c;
+    while (read(out_, &c, 1) == 1) rest += c;
+    return rest;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string line_;
 };
+
+nlohmann::json Get(http::Client& client, const std::string& path, const std::string& token) {
+  auto r = client.Send("GET", path, "", {{"Authorization", "Bearer " + token}});
+  if (!r.ok() || r->status != 200) return nullptr;
+  return nlohmann::json::parse(r->body, nullptr, false);
+}
+
+// The demo replica at `engine_url` answers a chat completion for `model`.
+void ExpectChat(const std::string& engine_url, const std::string& model, int base) {
+  ASSERT_EQ(engine_url.rfind("http://127.0.0.1:", 0), 0u) << engine_url;
+  const int port = std::stoi(engine_url.substr(std::string("http://127.0.0.1:").size()));
+  EXPECT_GE(port, base + 100);
+  EXPECT_LT(port, base + 160);
+  http::Client engine("127.0.0.1", port, 60000);
+  auto chat = engine.Send("POST", "/v1/chat/completions",
+                          nlohmann::json{{"model", model},
+                                         {"messages", {{{"role", "user"}, {"content", "你好"}}}},
+                                         {"max_tokens", 4}}
+                              .dump());
+  ASSERT_TRUE(chat.ok());
+  EXPECT_EQ(chat->status, 200) << chat->body;
+  auto answer = nlohmann::json::parse(chat->body, nullptr, false);
+  ASSERT_FALSE(answer.is_discarded());
+  EXPECT_EQ(answer["usage"]["completion_tokens"], 4) << chat->body;
+}
 
 TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   std::string data = (std::filesystem::temp_directory_path() /
@@ -60,29 +134,13 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   std::filesystem::remove_all(data);
   int base = FreeBase();
   ASSERT_NE(base, 0) << "no free port range";
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    std::string bin = std::string(HAI_TEST_BIN_DIR) + "/haictl";
-    std::string port = std::to_string(base);
-    execl(bin.c_str(), "haictl", "up", "--data", data.c_str(), "--base-port", port.c_str(),
-          "--log-level", "warning", nullptr);
-    _exit(127);
-  }
-  Reaper reaper{pid};
-  close(out[1]);
-  std::string line;
-  char c;
-  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  auto ready = nlohmann::json::parse(line, nullptr, false);
-  ASSERT_FALSE(ready.is_discarded()) << "not JSON: " << line;
+  auto up = std::make_unique<Up>(data, base);
+  auto ready = nlohmann::json::parse(up->line(), nullptr, false);
+  ASSERT_FALSE(ready.is_discarded()) << "not JSON: " << up->line();
   EXPECT_EQ(ready["ready"], true);
   EXPECT_EQ(ready["portal"], "http://127.0.0.1:" + std::to_string(base));
   EXPECT_EQ(ready["admin_user"], "admin");
-  ASSERT_TRUE(ready["admin_password"].is_string()) << line;
+  ASSERT_TRUE(ready["admin_password"].is_string()) << up->line();
   std::string password = ready["admin_password"];
   EXPECT_EQ(password.size(), 16u);
 
@@ -96,53 +154,53 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   ASSERT_EQ(login->status, 200);
   std::string token = nlohmann::json::parse(login->body)["token"];
   // The embedded cluster: three simulated nodes, through the portal's API.
-  auto nodes = client.Send("GET", "/api/v1/nodes?status=Ready", "",
-                           {{"Authorization", "Bearer " + token}});
-  ASSERT_TRUE(nodes.ok());
-  EXPECT_EQ(nlohmann::json::parse(nodes->body)["total"], 3) << nodes->body;
-  auto accels = client.Send("GET", "/api/v1/accelerators", "", {{"Authorization", "Bearer " + token}});
-  ASSERT_TRUE(accels.ok());
-  auto accel_list = nlohmann::json::parse(accels->body);
+  EXPECT_EQ(Get(client, "/api/v1/nodes?status=Ready", token)["total"], 3);
   std::set<std::string> vendors;
-  for (const auto& a : accel_list["items"]) vendors.insert(a["vendor"].get<std::string>());
+  const auto accelerators = Get(client, "/api/v1/accelerators", token);
+  for (const auto& a : accelerators["items"])
+    vendors.insert(a["vendor"].get<std::string>());
   EXPECT_EQ(vendors, (std::set<std::string>{"ascend", "hygon", "metax"}));
   if (std::filesystem::exists(std::string(HAI_TEST_BIN_DIR) + "/../share/hai/web/index.html")) {
     auto page = client.Send("GET", "/");
     ASSERT_TRUE(page.ok());
     EXPECT_EQ(page->status, 200) << "the web UI is served at /";
   }
+  // Both demo models are registered with their weights.
+  std::set<std::string> available;
+  const auto models = Get(client, "/api/v1/models?q=demo", token);
+  for (const auto& m : models["items"])
+    if (m["available"] == true) available.insert(m["name"].get<std::string>());
+  EXPECT_EQ(available, (std::set<std::string>{"demo", "demo-embedding"}));
 
-  // The demo model answers on the engine port, OpenAI-style.
-  std::string engine_url = ready["engine"];
-  EXPECT_EQ(engine_url, "http://127.0.0.1:" + std::to_string(base + 100));
-  http::Client engine("127.0.0.1", base + 100, 60000);
-  auto chat = engine.Send("POST", "/v1/chat/completions",
-                          nlohmann::json{{"model", ready["model"]},
-                                         {"messages", {{{"role", "user"}, {"content", "你好"}}}},
-                                         {"max_tokens", 4}}
-                              .dump());
-  ASSERT_TRUE(chat.ok());
-  EXPECT_EQ(chat->status, 200) << chat->body;
-  auto answer = nlohmann::json::parse(chat->body, nullptr, false);
-  ASSERT_FALSE(answer.is_discarded());
-  EXPECT_EQ(answer["usage"]["completion_tokens"], 4) << chat->body;
+  // The demo model was deployed through the platform: a Ready replica of the
+  // "demo" service on a simulated node answers OpenAI-style.
+  ASSERT_TRUE(ready["engine"].is_string()) << up->line();
+  EXPECT_EQ(ready["service"], "demo");
+  auto services = Get(client, "/api/v1/services?q=demo", token);
+  ASSERT_EQ(services["total"], 1) << services;
+  EXPECT_EQ(services["items"][0]["ready"], 1) << services;
+  ExpectChat(ready["engine"], ready["model"], base);
 
-  kill(pid, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 200; ++i) {
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      reaper.pid = 0;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_TRUE(WIFEXITED(status)) << "haictl did not stop on SIGTERM";
-  EXPECT_EQ(WEXITSTATUS(status), 0);
-  std::string rest;
-  while (read(out[0], &c, 1) == 1) rest += c;
-  EXPECT_EQ(rest, "") << "exactly one line on stdout";
-  close(out[0]);
+  EXPECT_EQ(up->Stop(), 0) << "haictl did not stop cleanly on SIGTERM";
+  EXPECT_EQ(up->Rest(), "") << "exactly one line on stdout";
   EXPECT_FALSE(client.Send("GET", "/healthz").ok()) << "the portal must be stopped too";
+  const std::string engine_url = ready["engine"];
+  http::Client engine("127.0.0.1", std::stoi(engine_url.substr(engine_url.rfind(':') + 1)), 1000);
+  EXPECT_FALSE(engine.Send("GET", "/health").ok()) << "the demo engine must be stopped too";
+
+  // A second start on the same data finds the demo service and serves it
+  // again, without making another.
+  up = std::make_unique<Up>(data, base);
+  auto again = nlohmann::json::parse(up->line(), nullptr, false);
+  ASSERT_FALSE(again.is_discarded()) << "not JSON: " << up->line();
+  ASSERT_TRUE(again["engine"].is_string()) << up->line();
+  ExpectChat(again["engine"], again["model"], base);
+  token = nlohmann::json::parse(
+      client.Send("POST", "/api/v1/auth/login",
+                  nlohmann::json{{"username", "admin"}, {"password", password}}.dump())
+          ->body)["token"];
+  EXPECT_EQ(Get(client, "/api/v1/services", token)["total"], 1);
+  EXPECT_EQ(up->Stop(), 0);
   std::filesystem::remove_all(data);
 }
 

@@ -1,11 +1,15 @@
 #include "daemons/engine/engine_app.h"
 
+#include <unistd.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "daemons/engine/openai_error.h"
 #include "daemons/engine/openai_render.h"
 #include "lib/base/clock.h"
 #include "lib/log/log.h"
+#include "lib/proc/proc_table.h"
 
 namespace hai::engine {
 
@@ -96,6 +100,7 @@ Status EngineApp::Start() {
 
 Status EngineApp::Load() {
   log::Info("loading model", {{"dir", config_.model_dir}});
+  const auto load_start = std::chrono::steady_clock::now();
   HAI_ASSIGN_OR_RETURN(ckpt_, checkpoint::OpenCheckpoint(config_.model_dir));
   HAI_RETURN_IF_ERROR(ckpt_->config.arch == checkpoint::Arch::kBert ? LoadEncoder()
                                                                     : LoadDecoder());
@@ -108,10 +113,22 @@ Status EngineApp::Load() {
              {"max_model_len", std::to_string(c.max_position)}},
             1);
   loaded_.store(true, std::memory_order_release);
+  const auto load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - load_start)
+                           .count();
+  // Since exec, libraries included: what a deployment waits for (the
+  // deploy benchmark reads it). 10 ms resolution; -1 where /proc is absent.
+  long long since_start_ms = -1;
+  proc::ProcTable table;
+  if (auto self = table.Read(::getpid()); self.ok())
+    if (auto age = table.AgeSeconds(*self); age.ok())
+      since_start_ms = static_cast<long long>(*age * 1000);
   log::Info("model loaded", {{"served_name", config_.served_name},
                              {"arch", std::string(checkpoint::ArchName(c.arch))},
                              {"parameters", static_cast<long long>(c.ParameterCount())},
-                             {"max_model_len", c.max_position}});
+                             {"max_model_len", c.max_position},
+                             {"load_ms", static_cast<long long>(load_ms)},
+                             {"since_start_ms", since_start_ms}});
   return Status::Ok();
 }
 

@@ -15,6 +15,8 @@ void AddClusterRoutes(Api* api, Services* s);
 void AddModelRoutes(Api* api, Services* s);
 void AddServiceRoutes(Api* api, Services* s);
 void AddReplicaRoutes(Api* api, Services* s);
+// POST /api/v1/services/{id}/chat/completions and /embeddings ("try online").
+void AddTryRoutes(Api* api, Services* s);
 // GET /api/v1/openapi.json from the file in `docs_dir`.
 void AddDocsRoutes(Api* api, const std::string& openapi_path);
 
@@ -29,6 +31,7 @@ inline void AddAllRoutes(Api* api, Services* s, const std::string& openapi_path)
   AddModelRoutes(api, s);
   AddServiceRoutes(api, s);
   AddReplicaRoutes(api, s);
+  AddTryRoutes(api, s);
   AddDocsRoutes(api, openapi_path);
 }
 

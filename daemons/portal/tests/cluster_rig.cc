@@ -94,8 +94,17 @@ ClusterRig::ClusterRig(Options options) {
                        << "\"\nport = 0\nscheduler_url = \"http://127.0.0.1:" << port_
                        << "\"\nheartbeat_interval_ms = 300\ndata_dir = \"" << dir_
                        << "\"\nprofile = \"" << SourceDir() << "/profiles/nodes/"
-                       << options.profiles[i] << "\"\n[cluster]\ntoken_file = \"" << token_file_
-                       << "\"\n";
+                       << options.profiles[i] << "\"\n";
+    if (options.run_engines) {
+      // Ports taken by something else are skipped by the agent, so a range
+      // spread by pid is enough to keep parallel tests apart.
+      const int first = 27000 + static_cast<int>(::getpid() % 400) * 20 + static_cast<int>(i) * 5;
+      std::ofstream(cfg, std::ios::app)
+          << "engine_profiles_dir = \"" << SourceDir() << "/profiles/engines\"\n"
+          << "engine_port_first = " << first << "\nengine_port_last = " << first + 4
+          << "\nstop_grace_s = 5\n";
+    }
+    std::ofstream(cfg, std::ios::app) << "[cluster]\ntoken_file = \"" << token_file_ << "\"\n";
     agents_.push_back(std::make_unique<proc::Child>(
         proc::Child::Spawn({{BinDir() + "/hai-agent", "--config", cfg}}).value()));
   }

@@ -20,6 +20,7 @@ class ClusterRig {
     std::string data_dir;               // the scheduler's database folder; "" = its own
     int port = 0;                       // the scheduler's; 0 = any free one
     std::string token_file;             // an existing cluster token (a portal's); "" = a new one
+    bool run_engines = false;           // agents launch real engines (shipped engine profiles)
   };
   explicit ClusterRig(Options options);
   ~ClusterRig();

@@ -327,6 +327,16 @@ std::vector<Case> Cases() {
        [](World& w, const Target& t) {
          return Request{"/api/v1/replicas/" + Id(w.ReplicaFor(t.org)) + "/processes"};
        }},
+      {"POST", "/api/v1/services/{id}/chat/completions", "-++++", "----+",  // 409: no replica
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org)) + "/chat/completions",
+                        {{"messages", {{{"role", "user"}, {"content", "hi"}}}}}};
+       }},
+      {"POST", "/api/v1/services/{id}/embeddings", "-++++", "----+",  // 409: no replica
+       [](World& w, const Target& t) {
+         return Request{"/api/v1/services/" + Id(w.ServiceFor(t.org)) + "/embeddings",
+                        {{"input", "hi"}}};
+       }},
       {"GET", "/api/v1/openapi.json", "+++++", "+++++",
        [](World&, const Target&) { return Request{"/api/v1/openapi.json"}; }},
   };

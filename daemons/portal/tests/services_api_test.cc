@@ -700,5 +700,83 @@ TEST(ServicesWithControllerTest, TheControllerPlacesWhatThePortalStores) {
       << portal.Send("GET", path + "/replicas", admin).raw;
 }
 
+// "Try online": the portal relays one request to a Ready replica of a real
+// engine the controller placed; nothing to relay to is a clear 409.
+TEST(ServicesWithControllerTest, TryIsAnsweredByAReadyReplica) {
+  const int port = ClusterRig::FreePort();
+  ASSERT_NE(port, 0);
+  PortalProcess portal(Shipped() + "\n[cluster]\nscheduler_url = \"http://127.0.0.1:" +
+                       std::to_string(port) + "\"\n");
+  ASSERT_TRUE(portal.ok());
+  ClusterRig rig({{"ascend-910b3-x8.toml"},
+                  portal.data_dir() + "/data",
+                  port,
+                  portal.data_dir() + "/data/cluster-token",
+                  /*run_engines=*/true});
+  ASSERT_TRUE(rig.ok());
+  ASSERT_TRUE(rig.WaitForReadyNodes(1));
+
+  const std::string admin = portal.AdminToken();
+  const int64_t org = portal.CreateOrg(admin, "Cardiology");
+  const int64_t other_org = portal.CreateOrg(admin, "Radiology");
+  portal.CreateUser(admin, "stranger", other_org, "developer");
+  const std::string model_dir = portal.data_dir() + "/tiny";
+  const std::string cmd = BinDir() + "/hai-model init --out " + model_dir +
+                          " --arch qwen2 --layers 1 --hidden 64 --heads 4 --kv-heads 2 --vocab 512"
+                          " >/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto model = portal.Send("POST", "/api/v1/models/import", admin,
+                           {{"path", model_dir}, {"name", "tiny-chat"}});
+  ASSERT_EQ(model.status, 201) << model.raw;
+  auto service =
+      portal.Send("POST", "/api/v1/services", admin,
+                  {{"name", "ward-chat"}, {"model_id", model.body["id"]}, {"org_id", org}});
+  ASSERT_EQ(service.status, 201) << service.raw;
+  const std::string path = "/api/v1/services/" + std::to_string(service.body["id"].get<int64_t>());
+  const json ask = {{"messages", {{{"role", "user"}, {"content", "hello"}}}},
+                    {"max_tokens", 4},
+                    {"temperature", 0}};
+
+  auto early = portal.Send("POST", path + "/chat/completions", admin, ask);
+  EXPECT_EQ(early.status, 409) << early.raw;
+  EXPECT_EQ(early.body["error"]["code"], "no_ready_replica");
+
+  auto d = portal.Send("POST", path + "/deployments", admin,
+                       {{"engine", "builtin"},
+                        {"vendor", "ascend"},
+                        {"model", "Ascend910B3"},
+                        {"devices_per_replica", 1},
+                        {"replicas", 1}});
+  ASSERT_EQ(d.status, 201) << d.raw;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto r = portal.Send("GET", path + "/replicas", admin);
+        return r.status == 200 && r.body["total"] == 1 && r.body["items"][0]["status"] == "Ready";
+      },
+      600))
+      << portal.Send("GET", path + "/replicas", admin).raw;
+
+  auto answer = portal.Send("POST", path + "/chat/completions", admin, ask);
+  ASSERT_EQ(answer.status, 200) << answer.raw;
+  EXPECT_EQ(answer.body["object"], "chat.completion");
+  EXPECT_EQ(answer.body["model"], "ward-chat");  // the replica serves the service's name
+  EXPECT_EQ(answer.body["usage"]["completion_tokens"], 4);
+  auto audit = portal.Send("GET", "/api/v1/audit-events?limit=1", admin);
+  EXPECT_EQ(audit.body["items"][0]["action"], "service.try") << audit.raw;
+
+  json streamed = ask;
+  streamed["stream"] = true;
+  auto refused = portal.Send("POST", path + "/chat/completions", admin, streamed);
+  EXPECT_EQ(refused.status, 400) << refused.raw;
+  EXPECT_EQ(refused.body["error"]["field"], "stream");
+  EXPECT_EQ(portal.Send("POST", path + "/chat/completions", admin, json("text")).status, 400);
+  // Another organisation's developer does not see the service at all.
+  auto stranger = portal.Login("stranger", PortalProcess::kPassword);
+  EXPECT_EQ(portal.Send("POST", path + "/chat/completions", stranger, ask).status, 404);
+
+  ASSERT_EQ(portal.Send("DELETE", path, admin).status, 202);
+  EXPECT_TRUE(WaitFor([&] { return portal.Send("GET", path, admin).status == 404; }, 600));
+}
+
 }  // namespace
 }  // namespace hai::portal::testing
