@@ -75,6 +75,12 @@ struct Server::Impl {
     Response res = Dispatch(req);
     Write(req, res, out);
     if (res.stream) {
+      // A stream is live (a followed log, tokens): cpp-httplib would gzip a
+      // text/* stream for a client that accepts it and hold every piece
+      // until the end. It decides from the request's Accept-Encoding after
+      // this function returns; the request object it passes is its own
+      // non-const one, so dropping the header here turns compression off.
+      const_cast<httplib::Request&>(in).headers.erase("Accept-Encoding");
       // Recorded when the stream ends: cpp-httplib runs the producer after
       // this function returns and then calls the releaser exactly once.
       StreamRecord record{req.method, req.route, req.path, req.client_ip, req.request_id,

@@ -136,10 +136,10 @@ async function main() {
     });
 
     await step('a module not built yet says so and shows no data', async () => {
-      await nav('models');
+      await nav('finetune');
       const title = page.locator(sel('not-available-title'));
       await title.waitFor();
-      check((await title.innerText()).includes('模型广场'), 'not-available page does not name the module');
+      check((await title.innerText()).includes('模型微调'), 'not-available page does not name the module');
       check((await page.locator('canvas, .el-table').count()) === 0, 'not-available page shows a chart or table');
     });
 

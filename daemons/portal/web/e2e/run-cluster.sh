@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs the "Clusters & accelerators" end-to-end test against `haictl up`.
+# Runs an end-to-end scenario against `haictl up`: by default the "Clusters &
+# accelerators" one (cluster.e2e.mjs).
 #
-#   e2e/run-cluster.sh BIN_DIR
+#   e2e/run-cluster.sh BIN_DIR [SCRIPT]
+#
+# SCRIPT names the scenario in e2e/ (e.g. deploy.e2e.mjs).
 #
 # BIN_DIR holds haictl and the daemons (e.g. build/bin); haictl serves the web
 # UI from BIN_DIR/../share/hai/web, so build it there first
@@ -12,18 +15,20 @@
 # data directory. The exit status is the test's.
 set -euo pipefail
 
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 BIN_DIR" >&2
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+  echo "usage: $0 BIN_DIR [SCRIPT]" >&2
   exit 2
 fi
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin_dir=$(cd "$1" && pwd)
 haictl="$bin_dir/haictl"
+scenario=${2:-cluster.e2e.mjs}
 ready_timeout_s=${HAI_READY_TIMEOUT_S:-90}
 stop_timeout_s=${HAI_STOP_TIMEOUT_S:-30}
 
 [[ -x "$haictl" ]] || { echo "run-cluster.sh: $haictl is not an executable" >&2; exit 2; }
+[[ -f "$script_dir/$scenario" ]] || { echo "run-cluster.sh: no scenario $script_dir/$scenario" >&2; exit 2; }
 [[ -f "$bin_dir/../share/hai/web/index.html" ]] ||
   echo "run-cluster.sh: warning: no web UI in $bin_dir/../share/hai/web (build it with HAI_WEB_OUT)" >&2
 
@@ -61,7 +66,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # A base port N whose whole block is free on loopback: haictl up uses N..N+4
-# for the daemons, N+10.. for the agents and N+100.. for engines.
+# for the daemons, N+10.. for the agents and N+100..N+159 for engines.
 base_port=$(node -e '
   const net = require("net");
   const free = (p) => new Promise((res) => {
@@ -70,7 +75,7 @@ base_port=$(node -e '
     s.listen({ port: p, host: "127.0.0.1", exclusive: true }, () => s.close(() => res(true)));
   });
   (async () => {
-    const offsets = [...Array(20).keys(), ...Array.from({ length: 20 }, (_, i) => 100 + i)];
+    const offsets = [...Array(20).keys(), ...Array.from({ length: 60 }, (_, i) => 100 + i)];
     for (let tries = 0; tries < 200; tries++) {
       const n = 20000 + 10 * Math.floor(Math.random() * 4000);
       let ok = true;
@@ -113,7 +118,7 @@ echo "run-cluster.sh: haictl up (pid $haictl_pid) ready, portal $portal_url"
 
 status=0
 PORTAL_URL="$portal_url" ADMIN_USER="$admin_user" ADMIN_PASSWORD="$admin_password" \
-  node "$script_dir/cluster.e2e.mjs" || status=$?
+  node "$script_dir/$scenario" || status=$?
 
 if [[ $status -ne 0 ]]; then
   echo "run-cluster.sh: test failed (status $status); last lines of the haictl log:" >&2

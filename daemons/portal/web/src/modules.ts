@@ -39,8 +39,8 @@ export interface PortalModule {
 
 export const MODULES: PortalModule[] = [
   { key: 'overview', path: '/overview', group: 'main', icon: House, ready: true, requirements: 'V1' },
-  { key: 'models', path: '/models', group: 'models', icon: Collection, ready: false, requirements: 'P1–P4' },
-  { key: 'services', path: '/services', group: 'models', icon: Connection, ready: false, requirements: 'D1–D9, S1–S3, UP1' },
+  { key: 'models', path: '/models', group: 'models', icon: Collection, ready: true, requirements: 'P1–P4' },
+  { key: 'services', path: '/services', group: 'models', icon: Connection, ready: true, requirements: 'D1–D9, S1–S3, UP1' },
   { key: 'playground', path: '/playground', group: 'models', icon: MagicStick, ready: false, requirements: 'P5, MED1–MED3' },
   { key: 'finetune', path: '/finetune', group: 'models', icon: TrendCharts, ready: false, requirements: 'F1–F5' },
   { key: 'evaluation', path: '/evaluation', group: 'models', icon: Finished, ready: false, requirements: 'E1–E6' },

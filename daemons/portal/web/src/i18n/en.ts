@@ -1,6 +1,8 @@
 // English messages. This object defines the message schema: zh-CN.ts must
 // provide exactly the same keys (enforced by the type checker).
 // Note: '@', '|', '{' and '}' are special in vue-i18n messages.
+import plaza from './plaza.en';
+import svc from './services.en';
 
 const en = {
   app: {
@@ -498,6 +500,8 @@ const en = {
   table: {
     total: '{n} in total',
   },
+  plaza,
+  svc,
 };
 
 export type Messages = typeof en;

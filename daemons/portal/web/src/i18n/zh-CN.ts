@@ -1,5 +1,7 @@
 // 简体中文（默认语言）。键必须与 en.ts 完全一致（由类型检查保证）。
 import type { Messages } from './en';
+import plaza from './plaza.zh-CN';
+import svc from './services.zh-CN';
 
 const zhCN: Messages = {
   app: {
@@ -497,6 +499,8 @@ const zhCN: Messages = {
   table: {
     total: '共 {n} 条',
   },
+  plaza,
+  svc,
 };
 
 export default zhCN;

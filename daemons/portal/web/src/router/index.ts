@@ -12,6 +12,8 @@ import MainLayout from '@/layouts/MainLayout.vue';
 
 const views: Record<string, () => Promise<unknown>> = {
   overview: () => import('@/views/OverviewView.vue'),
+  models: () => import('@/views/models/ModelPlazaView.vue'),
+  services: () => import('@/views/services/ServiceListView.vue'),
   orgs: () => import('@/views/orgs/OrgListView.vue'),
   users: () => import('@/views/users/UserListView.vue'),
   apiKeys: () => import('@/views/keys/ApiKeyListView.vue'),
@@ -43,6 +45,24 @@ const routes: RouteRecordRaw[] = [
         name: 'orgDetail',
         component: () => import('@/views/orgs/OrgDetailView.vue'),
         meta: { module: 'orgs' },
+      },
+      {
+        path: 'models/:id(\\d+)',
+        name: 'modelDetail',
+        component: () => import('@/views/models/ModelDetailView.vue'),
+        meta: { module: 'models' },
+      },
+      {
+        path: 'services/new',
+        name: 'deploy',
+        component: () => import('@/views/services/DeployView.vue'),
+        meta: { module: 'services' },
+      },
+      {
+        path: 'services/:id(\\d+)',
+        name: 'serviceDetail',
+        component: () => import('@/views/services/ServiceDetailView.vue'),
+        meta: { module: 'services' },
       },
       { path: ':rest(.*)*', name: 'notFound', component: () => import('@/views/NotFoundView.vue') },
     ],
