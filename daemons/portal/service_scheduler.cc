@@ -46,7 +46,8 @@ std::string Text(const json& j, const char* key) {
 
 Result<FitCheck> CheckFit(const SchedulerAddress& at, const DeploymentRequest& r,
                           int64_t replicas) {
-  json body = {{"vendor", r.vendor},
+  json body = {{"cluster", r.cluster},
+               {"vendor", r.vendor},
                {"devices_per_replica", r.devices_per_replica},
                {"memory_mib", r.memory_mib},
                {"replicas", replicas}};

@@ -142,6 +142,7 @@ Status DeploymentController::ReconcileDeployment(Pass& pass, const DeploymentSpe
 
 Status DeploymentController::Place(Pass& pass, const DeploymentSpec& d, ReplicaRow& r) {
   placement::PlacementRequest request;
+  request.cluster = d.cluster;
   request.vendor = d.vendor;
   request.model = d.device_model;
   request.devices_per_replica = d.devices_per_replica;

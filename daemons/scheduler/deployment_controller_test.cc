@@ -160,6 +160,19 @@ TEST_F(DeploymentControllerTest, PlacesAndAssignsEachReplica) {
   EXPECT_TRUE(agents_.Take().empty());
 }
 
+// A deployment's cluster keeps its replicas on that cluster's nodes.
+TEST_F(DeploymentControllerTest, ReplicasStayInTheDeploymentsCluster) {
+  placement::Node icu = AscendNode("node-2");
+  icu.labels["cluster"] = "icu";
+  placer_->UpsertNode(icu);
+  AddDeployment(3);
+  Exec("UPDATE deployments SET cluster = 'icu' WHERE id = 1");
+  ASSERT_TRUE(controller_->Reconcile().ok());
+  const std::vector<ReplicaRow> rows = Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  for (const ReplicaRow& r : rows) EXPECT_EQ(r.node, "node-2") << r.name;
+}
+
 TEST_F(DeploymentControllerTest, FollowsReportsAndNamesEveryTransition) {
   AddDeployment(1);
   ASSERT_TRUE(controller_->Reconcile().ok());

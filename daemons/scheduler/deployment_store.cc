@@ -66,7 +66,7 @@ Result<std::vector<DeploymentSpec>> DeploymentStore::Deployments() const {
         store::Statement s,
         tx.Prepare("SELECT d.id, d.service_id, s.name, d.engine, d.vendor, d.device_model, "
                    "d.devices_per_replica, d.memory_mib, d.replicas, d.model_path, d.params, "
-                   "d.args, d.env, d.state, d.generation FROM deployments d "
+                   "d.args, d.env, d.state, d.generation, d.cluster FROM deployments d "
                    "JOIN services s ON s.id = d.service_id ORDER BY d.id"));
     for (;;) {
       HAI_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -87,6 +87,7 @@ Result<std::vector<DeploymentSpec>> DeploymentStore::Deployments() const {
       HAI_RETURN_IF_ERROR(ParseColumn(s.Text(12), "env", d.id, &d.env));
       d.state = s.Text(13);
       d.generation = s.Int(14);
+      d.cluster = s.Text(15);
       out.push_back(std::move(d));
     }
     return Status::Ok();

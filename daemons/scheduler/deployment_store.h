@@ -17,6 +17,7 @@ struct DeploymentSpec {
   int64_t id = 0;
   int64_t service_id = 0;
   std::string service;  // served as the model name
+  std::string cluster;  // placed only on this cluster's nodes
   std::string engine;
   std::string vendor;
   std::string device_model;

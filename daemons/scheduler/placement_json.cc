@@ -30,6 +30,7 @@ Result<placement::PlacementRequest> PlacementRequestFromJson(const std::string& 
   std::optional<std::map<std::string, std::string>> selector;
   body.Required("vendor", &r.vendor);
   body.Optional("model", &r.model);
+  body.Optional("cluster", &r.cluster);
   body.Optional("devices_per_replica", &devices);
   body.Optional("memory_mib", &r.memory_mib);
   body.Optional("replicas", &replicas);
@@ -53,6 +54,7 @@ Result<placement::PlacementRequest> PlacementRequestFromJson(const std::string& 
                                "binpack, spread, first-fit"));
   std::optional<std::vector<std::string>> labels;
   body.Optional("node_selector", &labels);
+
   HAI_RETURN_IF_ERROR(body.Finish());
   if (labels) {
     for (const std::string& l : *labels) {

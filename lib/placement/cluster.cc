@@ -5,6 +5,11 @@
 
 namespace hai::placement {
 
+std::string NodeCluster(const Node& node) {
+  auto it = node.labels.find(kClusterLabel);
+  return it == node.labels.end() || it->second.empty() ? kDefaultCluster : it->second;
+}
+
 const DeviceUsage& NodeUsage::Device(int index) const {
   static const DeviceUsage kNone;
   for (const auto& [i, usage] : devices)

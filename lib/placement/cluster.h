@@ -21,6 +21,12 @@ struct Node {
   accel::NodeInventory inventory;  // devices carry measured memory_used_mib
 };
 
+// A cluster is a named group of nodes: those whose `cluster` label names it.
+// Nodes without the label form the "default" cluster.
+inline constexpr char kClusterLabel[] = "cluster";
+inline constexpr char kDefaultCluster[] = "default";
+std::string NodeCluster(const Node& node);
+
 // One replica's claim in the ledger.
 struct Allocation {
   std::string id;      // assigned by the Ledger on commit

@@ -74,6 +74,42 @@ TEST(DecideTest, NodeFiltersNameTheirReason) {
   EXPECT_EQ(ReasonName(ReasonCode::kInsufficientDevices), "insufficient_devices");
 }
 
+// A cluster is the nodes whose `cluster` label names it; unlabelled nodes
+// are the "default" cluster; no cluster asked means any node.
+TEST(DecideTest, ClusterPicksNodesByTheirClusterLabel) {
+  Node icu = AscendNode("a-icu");
+  icu.labels["cluster"] = "icu";
+  Node plain = AscendNode("b-plain");
+  ClusterState state = StateOf({icu, plain});
+  EXPECT_EQ(NodeCluster(icu), "icu");
+  EXPECT_EQ(NodeCluster(plain), "default");
+
+  PlacementRequest r = WholeRequest("ascend", 1);
+  r.cluster = "icu";
+  Decision d = MustDecide(r, state);
+  ASSERT_TRUE(d.feasible);
+  EXPECT_EQ(d.replicas.at(0).node, "a-icu");
+
+  r.cluster = "default";
+  d = MustDecide(r, state);
+  ASSERT_TRUE(d.feasible);
+  EXPECT_EQ(d.replicas.at(0).node, "b-plain");
+
+  r.cluster = "radiology";
+  d = MustDecide(r, state);
+  EXPECT_FALSE(d.feasible);
+  EXPECT_EQ(ReasonFor(d, "a-icu").reason, ReasonCode::kLabelMismatch);
+  EXPECT_EQ(ReasonFor(d, "a-icu").message, "in cluster icu, not radiology");
+  EXPECT_EQ(ReasonFor(d, "b-plain").message, "in cluster default, not radiology");
+
+  r.cluster.clear();
+  r.replicas = 2;
+  r.node_policy = Policy::kSpread;
+  d = MustDecide(r, state);
+  ASSERT_TRUE(d.feasible);
+  EXPECT_NE(d.replicas.at(0).node, d.replicas.at(1).node);
+}
+
 TEST(DecideTest, ModelFilterIsAVendorMismatch) {
   PlacementRequest r = WholeRequest("", 1);
   r.model = "H100";

@@ -120,6 +120,10 @@ NodeFit FitNode(const PlacementRequest& r, std::optional<accel::Vendor> vendor, 
                 const NodeUsage& usage, bool explain) {
   if (node.state != NodeState::kReady)
     return Refuse(explain, node, ReasonCode::kNotReady, [] { return "node NotReady"; });
+  if (!r.cluster.empty() && NodeCluster(node) != r.cluster)
+    return Refuse(explain, node, ReasonCode::kLabelMismatch, [&] {
+      return "in cluster " + NodeCluster(node) + ", not " + r.cluster;
+    });
   if (const LabelRequirement* want = UnmetLabel(r, node))
     return Refuse(explain, node, ReasonCode::kLabelMismatch,
                   [&] { return LabelMessage(*want, node); });

@@ -60,6 +60,7 @@ struct PlacementRequest {
   int64_t memory_mib = 0;       // per device; 0 = whole device
   Sharing sharing = Sharing::kWholeDevice;
   Topology topology = Topology::kAny;
+  std::string cluster;                          // only its nodes (NodeCluster); "" = any
   std::vector<LabelRequirement> node_selector;  // every key=value must match
   int cpu_cores = 0;                            // host cores per replica
   int64_t host_memory_mib = 0;                  // host RAM per replica

@@ -413,6 +413,14 @@ TEST_F(ServicesApiTest, BadDeploymentsAreRefusedAndNothingIsStored) {
   EXPECT_EQ(audit["action"], "deployment.create");
   EXPECT_EQ(audit["outcome"], "failure");
   EXPECT_NE(audit["reason"].get<std::string>().find("does_not_fit"), std::string::npos);
+  // A cluster no node belongs to (the rig's node has no cluster label: it is
+  // in "default").
+  json elsewhere = Deployment(1, 1);
+  elsewhere["cluster"] = "radiology";
+  auto no_cluster = send(elsewhere);
+  ASSERT_EQ(no_cluster.status, 409) << no_cluster.raw;
+  EXPECT_NE(no_cluster.raw.find("in cluster default, not radiology"), std::string::npos)
+      << no_cluster.raw;
   EXPECT_EQ(portal_->Send("GET", path, dev).body["total"], 0) << "nothing refused was stored";
 }
 

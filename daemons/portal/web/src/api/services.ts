@@ -138,6 +138,8 @@ export interface DeploymentPatch {
 
 /** The placement question the portal asks before storing a deployment. */
 export interface PlacementPreviewRequest {
+  /** Only this cluster's nodes (those labelled cluster=<name>; unlabelled: "default"). */
+  cluster?: string;
   vendor: string;
   model?: string;
   devices_per_replica: number;

@@ -69,7 +69,7 @@ const svc = {
     createOrg: 'Create an organisation',
     cluster: 'Cluster',
     clusterPlaceholder: 'default',
-    clusterHint: 'A named node group; empty means "default".',
+    clusterHint: 'A named node group: the nodes labelled cluster=<name>; nodes without the label are "default".',
     clusterInvalid: "Lower-case letters, digits and '-', at most 63 characters",
     engine: 'Engine',
     enginePlaceholder: 'Engine profile',

@@ -71,7 +71,7 @@ const svc: ServiceMessages = {
     createOrg: '创建组织',
     cluster: '集群',
     clusterPlaceholder: 'default',
-    clusterHint: '命名的节点组；留空即 "default"。',
+    clusterHint: '命名的节点组：带 cluster=<名称> 标签的节点；无此标签的节点属于 "default"。',
     clusterInvalid: "小写字母、数字和 '-'，最多 63 个字符",
     engine: '推理引擎',
     enginePlaceholder: '引擎配置',

@@ -44,6 +44,7 @@ export function emptySpec(): DeploySpec {
 
 export function previewBody(s: DeploySpec): PlacementPreviewRequest {
   const body: PlacementPreviewRequest = {
+    cluster: s.cluster.trim() || 'default',
     vendor: s.vendor,
     devices_per_replica: s.devices,
     replicas: s.replicas,
