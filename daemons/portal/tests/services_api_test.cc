@@ -643,44 +643,73 @@ TEST_F(ServicesApiTest, LogsAndProcessesComeFromTheNodesAgent) {
   EXPECT_NE(gone.raw.find("node-gone"), std::string::npos);
 }
 
+// The portal and a one-node cluster on one database and cluster token, as
+// on the control node: the scheduler's deployment controller makes replicas
+// of what the portal stores. The admin has organisation "Cardiology" and a
+// service "ward-chat" of an imported tiny checkpoint.
+class ServicesWithControllerTest : public ::testing::Test {
+ protected:
+  void Start(bool run_engines) {
+    const int port = ClusterRig::FreePort();
+    ASSERT_NE(port, 0);
+    portal_ = std::make_unique<PortalProcess>(
+        Shipped() + "\n[cluster]\nscheduler_url = \"http://127.0.0.1:" + std::to_string(port) +
+        "\"\n");
+    ASSERT_TRUE(portal_->ok());
+    rig_ = std::make_unique<ClusterRig>(ClusterRig::Options{{"ascend-910b3-x8.toml"},
+                                                            portal_->data_dir() + "/data",
+                                                            port,
+                                                            portal_->data_dir() + "/data/cluster-token",
+                                                            run_engines});
+    ASSERT_TRUE(rig_->ok());
+    ASSERT_EQ(rig_->port(), port);
+    ASSERT_TRUE(rig_->WaitForReadyNodes(1));
+
+    admin_ = portal_->AdminToken();
+    org_ = portal_->CreateOrg(admin_, "Cardiology");
+    const std::string model_dir = portal_->data_dir() + "/tiny";
+    const std::string cmd =
+        BinDir() + "/hai-model init --out " + model_dir +
+        " --arch qwen2 --layers 1 --hidden 64 --heads 4 --kv-heads 2 --vocab 512 >/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto model = portal_->Send("POST", "/api/v1/models/import", admin_,
+                               {{"path", model_dir}, {"name", "tiny-chat"}});
+    ASSERT_EQ(model.status, 201) << model.raw;
+    auto service =
+        portal_->Send("POST", "/api/v1/services", admin_,
+                      {{"name", "ward-chat"}, {"model_id", model.body["id"]}, {"org_id", org_}});
+    ASSERT_EQ(service.status, 201) << service.raw;
+    path_ = "/api/v1/services/" + std::to_string(service.body["id"].get<int64_t>());
+  }
+  void TearDown() override {
+    rig_.reset();
+    portal_.reset();
+  }
+  PortalProcess::Reply Deploy(int64_t devices_per_replica) {
+    return portal_->Send("POST", path_ + "/deployments", admin_,
+                         {{"engine", "builtin"},
+                          {"vendor", "ascend"},
+                          {"model", "Ascend910B3"},
+                          {"devices_per_replica", devices_per_replica},
+                          {"replicas", 1}});
+  }
+
+  std::unique_ptr<PortalProcess> portal_;
+  std::unique_ptr<ClusterRig> rig_;
+  std::string admin_;
+  int64_t org_ = 0;
+  std::string path_;  // /api/v1/services/<ward-chat's id>
+};
+
 // The portal and the scheduler on one database, as installed: the
 // deployment controller makes replicas of what the portal stores, and a
 // deleted service goes once the controller has let its replicas go.
-TEST(ServicesWithControllerTest, TheControllerPlacesWhatThePortalStores) {
-  const int port = ClusterRig::FreePort();
-  ASSERT_NE(port, 0);
-  PortalProcess portal(Shipped() + "\n[cluster]\nscheduler_url = \"http://127.0.0.1:" +
-                       std::to_string(port) + "\"\n");
-  ASSERT_TRUE(portal.ok());
-  ClusterRig rig({{"ascend-910b3-x8.toml"},
-                  portal.data_dir() + "/data",
-                  port,
-                  portal.data_dir() + "/data/cluster-token"});
-  ASSERT_TRUE(rig.ok());
-  ASSERT_EQ(rig.port(), port);
-  ASSERT_TRUE(rig.WaitForReadyNodes(1));
-
-  const std::string admin = portal.AdminToken();
-  const int64_t org = portal.CreateOrg(admin, "Cardiology");
-  const std::string model_dir = portal.data_dir() + "/tiny";
-  const std::string cmd = BinDir() + "/hai-model init --out " + model_dir +
-                          " --arch qwen2 --layers 1 --hidden 64 --heads 4 --kv-heads 2 --vocab 512"
-                          " >/dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  auto model = portal.Send("POST", "/api/v1/models/import", admin,
-                           {{"path", model_dir}, {"name", "tiny-chat"}});
-  ASSERT_EQ(model.status, 201) << model.raw;
-  auto service =
-      portal.Send("POST", "/api/v1/services", admin,
-                  {{"name", "ward-chat"}, {"model_id", model.body["id"]}, {"org_id", org}});
-  ASSERT_EQ(service.status, 201) << service.raw;
-  const std::string path = "/api/v1/services/" + std::to_string(service.body["id"].get<int64_t>());
-  auto d = portal.Send("POST", path + "/deployments", admin,
-                       {{"engine", "builtin"},
-                        {"vendor", "ascend"},
-                        {"model", "Ascend910B3"},
-                        {"devices_per_replica", 2},
-                        {"replicas", 1}});
+TEST_F(ServicesWithControllerTest, TheControllerPlacesWhatThePortalStores) {
+  ASSERT_NO_FATAL_FAILURE(Start(/*run_engines=*/false));
+  PortalProcess& portal = *portal_;
+  const std::string& admin = admin_;
+  const std::string& path = path_;
+  auto d = Deploy(2);
   ASSERT_EQ(d.status, 201) << d.raw;
 
   json placed;
@@ -703,44 +732,20 @@ TEST(ServicesWithControllerTest, TheControllerPlacesWhatThePortalStores) {
   // Deleted, and its node's agent stopped: the controller lets the replica
   // go, removes the deployment, and the portal then removes the service.
   ASSERT_EQ(portal.Send("DELETE", path, admin).status, 202);
-  rig.StopAgent(0);
+  rig_->StopAgent(0);
   EXPECT_TRUE(WaitFor([&] { return portal.Send("GET", path, admin).status == 404; }, 600))
       << portal.Send("GET", path + "/replicas", admin).raw;
 }
 
 // "Try online": the portal relays one request to a Ready replica of a real
 // engine the controller placed; nothing to relay to is a clear 409.
-TEST(ServicesWithControllerTest, TryIsAnsweredByAReadyReplica) {
-  const int port = ClusterRig::FreePort();
-  ASSERT_NE(port, 0);
-  PortalProcess portal(Shipped() + "\n[cluster]\nscheduler_url = \"http://127.0.0.1:" +
-                       std::to_string(port) + "\"\n");
-  ASSERT_TRUE(portal.ok());
-  ClusterRig rig({{"ascend-910b3-x8.toml"},
-                  portal.data_dir() + "/data",
-                  port,
-                  portal.data_dir() + "/data/cluster-token",
-                  /*run_engines=*/true});
-  ASSERT_TRUE(rig.ok());
-  ASSERT_TRUE(rig.WaitForReadyNodes(1));
-
-  const std::string admin = portal.AdminToken();
-  const int64_t org = portal.CreateOrg(admin, "Cardiology");
+TEST_F(ServicesWithControllerTest, TryIsAnsweredByAReadyReplica) {
+  ASSERT_NO_FATAL_FAILURE(Start(/*run_engines=*/true));
+  PortalProcess& portal = *portal_;
+  const std::string& admin = admin_;
+  const std::string& path = path_;
   const int64_t other_org = portal.CreateOrg(admin, "Radiology");
   portal.CreateUser(admin, "stranger", other_org, "developer");
-  const std::string model_dir = portal.data_dir() + "/tiny";
-  const std::string cmd = BinDir() + "/hai-model init --out " + model_dir +
-                          " --arch qwen2 --layers 1 --hidden 64 --heads 4 --kv-heads 2 --vocab 512"
-                          " >/dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  auto model = portal.Send("POST", "/api/v1/models/import", admin,
-                           {{"path", model_dir}, {"name", "tiny-chat"}});
-  ASSERT_EQ(model.status, 201) << model.raw;
-  auto service =
-      portal.Send("POST", "/api/v1/services", admin,
-                  {{"name", "ward-chat"}, {"model_id", model.body["id"]}, {"org_id", org}});
-  ASSERT_EQ(service.status, 201) << service.raw;
-  const std::string path = "/api/v1/services/" + std::to_string(service.body["id"].get<int64_t>());
   const json ask = {{"messages", {{{"role", "user"}, {"content", "hello"}}}},
                     {"max_tokens", 4},
                     {"temperature", 0}};
@@ -749,12 +754,7 @@ TEST(ServicesWithControllerTest, TryIsAnsweredByAReadyReplica) {
   EXPECT_EQ(early.status, 409) << early.raw;
   EXPECT_EQ(early.body["error"]["code"], "no_ready_replica");
 
-  auto d = portal.Send("POST", path + "/deployments", admin,
-                       {{"engine", "builtin"},
-                        {"vendor", "ascend"},
-                        {"model", "Ascend910B3"},
-                        {"devices_per_replica", 1},
-                        {"replicas", 1}});
+  auto d = Deploy(1);
   ASSERT_EQ(d.status, 201) << d.raw;
   ASSERT_TRUE(WaitFor(
       [&] {
