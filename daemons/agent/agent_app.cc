@@ -62,11 +62,20 @@ Status AgentApp::CreateRunner(const std::string& token, const Clock* clock) {
   gethostname(hostname, sizeof(hostname) - 1);
   s.address_host = IsWildcard(host) ? std::string(hostname) : host;
   s.probe_host = IsWildcard(host) ? "127.0.0.1" : host;
+  // Weights that are not on this node come from the scheduler.
+  model_source_ = std::make_unique<ModelSource>(
+      ModelSource::Settings{rs.scheduler_host, rs.scheduler_port, token});
+  model_cache_ = std::make_unique<ModelCache>(
+      ModelCacheSettings{config_.ModelCacheDir(), config_.model_cache_max_gib << 30},
+      model_source_.get());
+  model_weights_ = std::make_unique<ModelWeights>(
+      ParseModelFetchMode(config_.model_fetch).value_or(ModelFetchMode::kAuto), model_cache_.get());
   ReplicaReporter* reporter = reporter_.get();
   runner_ = std::make_unique<ReplicaRunner>(
       ReplicaRunner::Settings{config_.node_name, config_.ReplicasDir(), s}, planner_.get(),
       ports_.get(), clock,
-      [reporter](cluster::ReplicaReport r) { reporter->Enqueue(std::move(r)); });
+      [reporter](cluster::ReplicaReport r) { reporter->Enqueue(std::move(r)); },
+      model_weights_.get());
   return Status::Ok();
 }
 
@@ -111,6 +120,7 @@ Status AgentApp::Start() {
   // Nothing of a previous run may keep running, or hold ports and devices,
   // once this one serves (docs/agent.md, "Agent restart").
   runner_->CleanUpPreviousRun();
+  model_cache_->CleanUp();
   http::ServerOptions opts;
   opts.host = config_.listen;
   opts.port = config_.port;
@@ -132,7 +142,9 @@ Status AgentApp::Start() {
              {"port", server_->port()},
              {"scheduler", config_.scheduler_url},
              {"engine_ports", std::to_string(config_.engine_port_first) + "-" +
-                                  std::to_string(config_.engine_port_last)}});
+                                  std::to_string(config_.engine_port_last)},
+             {"model_fetch", config_.model_fetch},
+             {"model_cache", config_.ModelCacheDir()}});
   return Status::Ok();
 }
 

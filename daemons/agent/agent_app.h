@@ -6,6 +6,9 @@
 #include "daemons/agent/device_metrics.h"
 #include "daemons/agent/inventory_source.h"
 #include "daemons/agent/launch_plan.h"
+#include "daemons/agent/model_cache.h"
+#include "daemons/agent/model_source.h"
+#include "daemons/agent/model_weights.h"
 #include "daemons/agent/port_pool.h"
 #include "daemons/agent/replica_reporter.h"
 #include "daemons/agent/replica_runner.h"
@@ -46,6 +49,10 @@ class AgentApp {
   std::unique_ptr<LaunchPlanner> planner_;
   std::unique_ptr<PortPool> ports_;
   std::unique_ptr<ReplicaReporter> reporter_;
+  // Declared before the runner, so they outlive the replicas' leases.
+  std::unique_ptr<ModelSource> model_source_;
+  std::unique_ptr<ModelCache> model_cache_;
+  std::unique_ptr<ModelWeights> model_weights_;
   std::unique_ptr<ReplicaRunner> runner_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;

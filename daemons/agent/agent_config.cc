@@ -36,6 +36,9 @@ Result<AgentConfig> ReadAgentConfig(const config::File& file) {
   s.Read("log_keep", &c.log_keep, 0, 100);
   s.Read("restart_backoff_s", &c.restart_backoff_s, 1, 3600);
   s.Read("restart_backoff_max_s", &c.restart_backoff_max_s, 1, 86400);
+  s.Read("model_fetch", &c.model_fetch);
+  s.Read("model_cache_dir", &c.model_cache_dir);
+  s.Read("model_cache_max_gib", &c.model_cache_max_gib, 0, int64_t{1} << 20);
   HAI_RETURN_IF_ERROR(s.Finish());
   for (const std::string& l : labels) {
     size_t eq = l.find('=');
@@ -78,6 +81,14 @@ Status FinishAgentConfig(AgentConfig* c, const std::string& source) {
     return Status::InvalidArgument(
         source + ": agent.restart_backoff_max_s: must not be below restart_backoff_s",
         "agent.restart_backoff_max_s");
+  if (c->model_fetch != "auto" && c->model_fetch != "always" && c->model_fetch != "never")
+    return Status::InvalidArgument(
+        source + ": agent.model_fetch: expected \"auto\", \"always\" or \"never\", got \"" +
+            c->model_fetch + "\"",
+        "agent.model_fetch");
+  if (!c->model_cache_dir.empty() && c->model_cache_dir.front() != '/')
+    return Status::InvalidArgument(source + ": agent.model_cache_dir: must be an absolute path",
+                                   "agent.model_cache_dir");
   bool ok = false;
   log::ParseLevel(c->log_level, &ok);
   if (!ok) return Status::InvalidArgument(source + ": log.level: expected debug, info, warning or error", "log.level");

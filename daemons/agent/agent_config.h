@@ -38,6 +38,18 @@ struct AgentConfig {
   int restart_backoff_s = 10;                  // first restart delay, doubled per crash
   int restart_backoff_max_s = 300;
 
+  // Model weights (docs/agent.md, "Model weights on other nodes"): "auto"
+  // uses the assignment's model_path when it exists here (same host, shared
+  // storage) and fetches from the scheduler otherwise; "always" fetches;
+  // "never" uses model_path as it is.
+  std::string model_fetch = "auto";
+  std::string model_cache_dir;      // "" → <data_dir>/model-cache
+  int64_t model_cache_max_gib = 0;  // 0: unlimited; else least recently used models go first
+
+  std::string ModelCacheDir() const {
+    return model_cache_dir.empty() ? data_dir + "/model-cache" : model_cache_dir;
+  }
+
   std::string TokenPath() const {
     return cluster_token_file.empty() ? data_dir + "/cluster-token" : cluster_token_file;
   }

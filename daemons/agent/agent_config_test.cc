@@ -23,17 +23,24 @@ TEST(AgentConfigTest, ReplicaKeysHaveDefaultsAndCanBeSet) {
   EXPECT_EQ(defaults->restart_backoff_max_s, 300);
   EXPECT_EQ(defaults->ReplicasDir(), "/var/lib/hai/replicas/n1");
   EXPECT_EQ(defaults->EngineHost(), "127.0.0.1");
+  EXPECT_EQ(defaults->model_fetch, "auto");
+  EXPECT_EQ(defaults->ModelCacheDir(), "/var/lib/hai/model-cache");
+  EXPECT_EQ(defaults->model_cache_max_gib, 0);
 
   auto set = Parse(
       "[agent]\nnode_name = \"n1\"\nengine_profiles_dir = \"/p\"\nengine_port_first = 30000\n"
       "engine_port_last = 30009\nstop_grace_s = 2\nlog_max_bytes = 8192\nlog_keep = 0\n"
       "restart_backoff_s = 1\nrestart_backoff_max_s = 4\n"
-      "advertise_url = \"http://10.0.0.7:7002\"\n");
+      "advertise_url = \"http://10.0.0.7:7002\"\n"
+      "model_fetch = \"always\"\nmodel_cache_dir = \"/srv/cache\"\nmodel_cache_max_gib = 200\n");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->EngineProfilesDir(), "/p");
   EXPECT_EQ(set->engine_port_last, 30009);
   EXPECT_EQ(set->log_keep, 0);
   EXPECT_EQ(set->EngineHost(), "10.0.0.7");
+  EXPECT_EQ(set->model_fetch, "always");
+  EXPECT_EQ(set->ModelCacheDir(), "/srv/cache");
+  EXPECT_EQ(set->model_cache_max_gib, 200);
 }
 
 TEST(AgentConfigTest, BadReplicaKeysNameTheKey) {
@@ -48,6 +55,10 @@ TEST(AgentConfigTest, BadReplicaKeysNameTheKey) {
       {"log_max_bytes = 10\n", "agent.log_max_bytes"},
       {"engine_port_first = \"21000\"\n", "agent.engine_port_first"},
       {"engine_prots_first = 1\n", "agent.engine_prots_first"},
+      {"model_fetch = \"sometimes\"\n", "agent.model_fetch"},
+      {"model_fetch = true\n", "agent.model_fetch"},
+      {"model_cache_dir = \"relative/cache\"\n", "agent.model_cache_dir"},
+      {"model_cache_max_gib = -1\n", "agent.model_cache_max_gib"},
   };
   for (const Case& c : cases) {
     auto r = Parse(std::string("[agent]\nnode_name = \"n1\"\n") + c.text);

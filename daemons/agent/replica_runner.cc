@@ -6,12 +6,13 @@
 namespace hai::agent {
 
 ReplicaRunner::ReplicaRunner(Settings settings, const LaunchPlanner* planner, PortPool* ports,
-                             const Clock* clock, ReportSink sink)
+                             const Clock* clock, ReportSink sink, const ModelWeights* weights)
     : settings_(std::move(settings)),
       planner_(planner),
       ports_(ports),
       clock_(clock),
-      sink_(std::move(sink)) {}
+      sink_(std::move(sink)),
+      weights_(weights) {}
 
 ReplicaRunner::~ReplicaRunner() { Stop(); }
 
@@ -57,7 +58,7 @@ Result<cluster::ReplicaStatus> ReplicaRunner::Apply(const cluster::ReplicaAssign
     HAI_RETURN_IF_ERROR(it->second->Assign(a));
     return it->second->status();
   }
-  SupervisorDeps deps{planner_, ports_, clock_, [this] { Changed(); }};
+  SupervisorDeps deps{planner_, ports_, clock_, [this] { Changed(); }, weights_};
   auto supervisor = std::make_unique<ReplicaSupervisor>(
       a, settings_.replicas_dir + "/" + a.replica_id, settings_.supervisor, deps);
   ReplicaSupervisor* s = supervisor.get();

@@ -29,8 +29,9 @@ class ReplicaRunner {
   // must not block (hand it to a queue).
   using ReportSink = std::function<void(cluster::ReplicaReport)>;
 
+  // `weights` may be null: each assignment's model_path is then used as it is.
   ReplicaRunner(Settings settings, const LaunchPlanner* planner, PortPool* ports,
-                const Clock* clock, ReportSink sink);
+                const Clock* clock, ReportSink sink, const ModelWeights* weights = nullptr);
   ~ReplicaRunner();  // Stop()
 
   // Kills what a previous run of this agent left and empties replicas_dir.
@@ -69,6 +70,7 @@ class ReplicaRunner {
   PortPool* ports_;
   const Clock* clock_;
   ReportSink sink_;
+  const ModelWeights* weights_;
 
   std::mutex
       report_mu_;  // a report is built and queued in one step, so queued reports keep their order

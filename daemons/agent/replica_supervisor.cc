@@ -17,6 +17,7 @@ using Clock = std::chrono::steady_clock;
 // How often the loop looks at the process when nothing else is due: the
 // latency of noticing an exit.
 constexpr std::chrono::milliseconds kTick{200};
+constexpr std::chrono::seconds kFetchReportEvery{1};
 
 std::string Seconds(std::chrono::milliseconds d) {
   return std::to_string((d.count() + 999) / 1000) + " s";
@@ -133,6 +134,7 @@ void ReplicaSupervisor::Run() {
     }
     if (goal == Goal::kShutdown) {
       StopProcess("the agent is stopping");
+      model_lease_.reset();
       if (port_) deps_.ports->Release(port_);
       return;
     }
@@ -150,6 +152,7 @@ void ReplicaSupervisor::Run() {
 
 void ReplicaSupervisor::FinishRemoval() {
   StopProcess("the replica was deleted");
+  model_lease_.reset();
   if (port_) deps_.ports->Release(port_);
   log_.reset();
   std::error_code ec;
@@ -200,7 +203,13 @@ void ReplicaSupervisor::Launch(bool restart) {
     if (Status st = log->Open(); !st.ok()) return FailToStart(st.message());
     log_ = std::move(log);
   }
-  auto spec = deps_.planner->Plan(*current_, work_dir_, port_);
+  cluster::ReplicaAssignment to_run = *current_;
+  if (deps_.weights) {
+    std::optional<std::string> weights = LocateWeights();
+    if (!weights) return;  // cancelled (Run() takes the new goal) or backing off
+    to_run.model_path = *weights;
+  }
+  auto spec = deps_.planner->Plan(to_run, work_dir_, port_);
   if (!spec.ok()) {
     log_->Note("cannot launch generation " + std::to_string(current_->generation) + ": " +
                spec.status().message());
@@ -230,6 +239,50 @@ void ReplicaSupervisor::Launch(bool restart) {
               s.address = address;
               if (restart) ++s.restarts;
             });
+}
+
+bool ReplicaSupervisor::Superseded() const {
+  std::lock_guard lock(mu_);
+  return goal_ != Goal::kRun || desired_.generation != current_->generation;
+}
+
+std::optional<std::string> ReplicaSupervisor::LocateWeights() {
+  const int64_t model_id = current_->model_id;
+  bool fetching = false;
+  TimePoint last_report{};
+  auto progress = [&](int64_t done, int64_t total) {
+    const TimePoint now = Clock::now();
+    // Reported at most once a second (each report goes to the scheduler),
+    // and always at the end.
+    if (fetching && now - last_report < kFetchReportEvery && done < total) return;
+    if (!fetching && log_)
+      log_->Note("fetching model " + std::to_string(model_id) + " from the scheduler");
+    fetching = true;
+    last_report = now;
+    const int64_t percent = total > 0 ? done * 100 / total : 100;
+    SetStatus(ReplicaPhase::kStarting, "FetchingModel",
+              "fetching model " + std::to_string(model_id) + ": " + std::to_string(done) + " of " +
+                  std::to_string(total) + " bytes (" + std::to_string(percent) + "%)",
+              [](cluster::ReplicaStatus& s) { s.pid = 0; });
+  };
+  auto local = deps_.weights->Locate(*current_, progress, [this] { return Superseded(); });
+  if (Superseded()) return std::nullopt;
+  if (!local.ok()) {
+    const std::string why = local.status().message();
+    if (log_) log_->Note("cannot fetch the model: " + why);
+    SetStatus(ReplicaPhase::kFailed, "FetchFailed", why,
+              [](cluster::ReplicaStatus& s) { s.pid = 0; });
+    // Retried with the crash back-off, not held until a new generation like
+    // FailedToStart: what makes a fetch fail usually passes (the scheduler
+    // restarting, a full disk cleaned up, weights imported again), a retry
+    // of a cached or missing model costs one small request, and the growing
+    // delay keeps a lasting fault from hammering the control node.
+    ScheduleRestart(why);
+    return std::nullopt;
+  }
+  if (fetching && log_) log_->Note("model " + std::to_string(model_id) + " is in " + local->path);
+  model_lease_ = std::move(local->lease);  // lets go of the previous one, if any
+  return local->path;
 }
 
 void ReplicaSupervisor::FailToStart(const std::string& why) {

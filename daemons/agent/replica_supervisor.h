@@ -12,6 +12,7 @@
 
 #include "daemons/agent/engine_log.h"
 #include "daemons/agent/launch_plan.h"
+#include "daemons/agent/model_weights.h"
 #include "daemons/agent/port_pool.h"
 #include "daemons/agent/replica_process.h"
 #include "lib/base/clock.h"
@@ -40,6 +41,9 @@ struct SupervisorDeps {
   const Clock* clock;  // for since_ms
   // Called, without any supervisor lock held, after every change of status.
   std::function<void()> on_change;
+  // Where the weights are on this node (fetched when needed); null: the
+  // assignment's model_path as it is.
+  const ModelWeights* weights = nullptr;
 };
 
 // Runs one replica: launches its engine, probes its health, restarts it after
@@ -92,6 +96,10 @@ class ReplicaSupervisor {
   void ScheduleRestart(const std::string& why);
   void StopProcess(const std::string& why);
   void FailToStart(const std::string& why);
+  // The weights' folder on this node for the current assignment, fetched
+  // when needed; nullopt when cancelled or failed (then backing off).
+  std::optional<std::string> LocateWeights();
+  bool Superseded() const;
   void FinishRemoval();
   // Sets phase, reason and message (and whatever `edit` changes) and reports.
   void SetStatus(cluster::ReplicaPhase phase, const std::string& reason, const std::string& message,
@@ -114,6 +122,7 @@ class ReplicaSupervisor {
   std::optional<cluster::ReplicaAssignment> current_;
   std::unique_ptr<RotatingLog> log_;
   std::unique_ptr<ReplicaProcess> process_;
+  std::shared_ptr<ModelCache::Lease> model_lease_;  // the cached weights the engine uses
   std::string health_path_;
   std::chrono::seconds ready_timeout_{600};
   int port_ = 0;

@@ -186,13 +186,16 @@ const std::vector<EmbeddedNode>& EmbeddedNodes() {
 std::string EmbeddedConfig(const UpOptions& o, const PortMap& ports) {
   std::string c = "# Written by `haictl up` for the embedded default; edits are overwritten.\n";
   c += "[log]\nlevel = " + Quote(o.log_level) + "\n\n";
-  c += "[cluster]\nscheduler_url = \"http://127.0.0.1:" + std::to_string(ports.scheduler) + "\"\n\n";
+  c += "[cluster]\nscheduler_url = \"http://127.0.0.1:" + std::to_string(ports.scheduler) + "\"\n";
+  c += "portal_url = \"http://127.0.0.1:" + std::to_string(ports.portal) + "\"\n\n";
   c += "[scheduler]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.scheduler) + "\n";
   c += "data_dir = " + Quote(o.data_dir) + "\n\n";
   c += "[portal]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.portal) + "\n";
   c += "data_dir = " + Quote(o.data_dir) + "\n";
   c += "web_dir = " + Quote(o.web_dir.empty() ? o.share_dir + "/web" : o.web_dir) + "\n";
-  c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n";
+  c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n\n";
+  c += "[gateway]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.gateway) + "\n";
+  c += "data_dir = " + Quote(o.data_dir) + "\n";
   return c;
 }
 
@@ -221,7 +224,8 @@ std::string ReadyLine(const PortMap& ports, const std::string& admin_password_fi
                          {"portal", "http://127.0.0.1:" + std::to_string(ports.portal)},
                          {"admin_user", "admin"},
                          {"service", DemoServiceSpec().service},
-                         {"model", DemoServiceSpec().service}};
+                         {"model", DemoServiceSpec().service},
+                         {"gateway", "http://127.0.0.1:" + std::to_string(ports.gateway)}};
   // The demo replica serves the service's name, which is what `model` names.
   line["engine"] = engine_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(engine_url);
   std::ifstream in(admin_password_file);
@@ -245,7 +249,7 @@ std::string FindShareDir(const std::string& bin_dir) {
 
 std::vector<int> PortsInUse(const UpOptions& options) {
   PortMap p = PortMap::FromBase(options.base_port);
-  std::vector<int> wanted = {p.portal, p.scheduler};
+  std::vector<int> wanted = {p.portal, p.gateway, p.scheduler};
   for (size_t i = 0; i < EmbeddedNodes().size(); ++i)
     wanted.push_back(p.agent_base + static_cast<int>(i));
   std::vector<int> taken;
@@ -290,6 +294,11 @@ int RunUp(const UpOptions& options) {
   if (st.ok())
     st = start("hai-scheduler", ports.scheduler,
                {options.bin_dir + "/hai-scheduler", "--config", config_path});
+  // The gateway after the scheduler: it follows the scheduler's routing
+  // table and is healthy once it has one.
+  if (st.ok())
+    st = start("hai-gateway", ports.gateway,
+               {options.bin_dir + "/hai-gateway", "--config", config_path});
   for (size_t i = 0; st.ok() && i < EmbeddedNodes().size(); ++i) {
     std::string agent_config = options.data_dir + "/agent-" + EmbeddedNodes()[i].name + ".toml";
     std::ofstream(agent_config) << EmbeddedAgentConfig(options, ports, i);

@@ -47,7 +47,7 @@ struct DemoModel {
 const std::vector<DemoModel>& EmbeddedDemoModels();
 std::vector<std::string> DemoModelInitCommand(const UpOptions& options, const DemoModel& model);
 
-// The embedded hai.toml for `options` (portal, scheduler, cluster).
+// The embedded hai.toml for `options` (portal, gateway, scheduler, cluster).
 std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);
 // Engine ports each embedded agent hands out: node i uses
 // engine_base + 20·i … + 19.

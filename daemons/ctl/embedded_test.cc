@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemons/agent/agent_config.h"
+#include "daemons/gateway/gateway_config.h"
 #include "daemons/portal/portal_config.h"
 
 namespace hai::ctl {
@@ -32,6 +33,21 @@ TEST(EmbeddedTest, ConfigIsAcceptedByThePortal) {
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->data_dir, "/tmp/with \"quote\"");
   EXPECT_EQ(c->listen, "127.0.0.1");
+}
+
+TEST(EmbeddedTest, ConfigIsAcceptedByTheGateway) {
+  UpOptions o;
+  o.data_dir = "/tmp/d";
+  o.share_dir = "/usr/share/hai";
+  auto file = config::File::Parse(EmbeddedConfig(o, PortMap::FromBase(9000)), "hai.toml");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto c = gateway::ReadGatewayConfig(*file);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 9001);
+  EXPECT_EQ(c->listen, "127.0.0.1");
+  EXPECT_EQ(c->PortalUrl(), "http://127.0.0.1:9000");
+  EXPECT_EQ(c->SchedulerUrl(), "http://127.0.0.1:9002");
+  EXPECT_EQ(c->TokenPath(), "/tmp/d/cluster-token");
 }
 
 TEST(EmbeddedTest, AgentConfigsAreAcceptedByTheAgent) {
@@ -66,6 +82,7 @@ TEST(EmbeddedTest, ReadyLineCarriesThePassword) {
   EXPECT_EQ(line["engine"], "http://127.0.0.1:8187");
   EXPECT_EQ(line["model"], "demo");
   EXPECT_EQ(line["service"], "demo");
+  EXPECT_EQ(line["gateway"], "http://127.0.0.1:8081");
   std::filesystem::remove(file);
   auto gone = nlohmann::json::parse(ReadyLine(PortMap::FromBase(8080), file, "/d", ""));
   EXPECT_TRUE(gone["admin_password"].is_null());

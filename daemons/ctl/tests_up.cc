@@ -37,7 +37,8 @@ int FreeBase() {
   for (int attempt = 0; attempt < 200; ++attempt) {
     int base = 20000 + static_cast<int>((getpid() * 131 + attempt * 997) % 12000);
     bool all = true;
-    for (int offset : {0, 2, 10, 11, 12, 100, 101, 120, 121, 140, 141}) all = all && Free(base + offset);
+    for (int offset : {0, 1, 2, 10, 11, 12, 100, 101, 120, 121, 140, 141})
+      all = all && Free(base + offset);
     if (all) return base;
   }
   return 0;
@@ -128,6 +129,57 @@ void ExpectChat(const std::string& engine_url, const std::string& model, int bas
   EXPECT_EQ(answer["usage"]["completion_tokens"], 4) << chat->body;
 }
 
+nlohmann::json Post(http::Client& client, const std::string& path, const std::string& token,
+                    const nlohmann::json& body) {
+  auto r = client.Send("POST", path, body.dump(), {{"Authorization", "Bearer " + token}});
+  if (!r.ok() || (r->status != 200 && r->status != 201)) {
+    ADD_FAILURE() << path << ": " << (r.ok() ? r->body : r.status().ToString());
+    return nullptr;
+  }
+  return nlohmann::json::parse(r->body, nullptr, false);
+}
+
+// A program's way in: an API key made through the portal's API (the admin
+// joins the demo organisation to make one), then a chat completion through
+// the gateway, routed to the demo service's replica.
+void ExpectChatThroughGateway(http::Client& portal, const std::string& token,
+                              const std::string& gateway_url, int base) {
+  ASSERT_EQ(gateway_url, "http://127.0.0.1:" + std::to_string(base + 1));
+  const auto orgs = Get(portal, "/api/v1/orgs?limit=500", token);
+  int64_t demo_org = 0;
+  for (const auto& o : orgs["items"])
+    if (o["name"] == "demo") demo_org = o["id"].get<int64_t>();
+  ASSERT_NE(demo_org, 0) << orgs;
+  const int64_t admin_id = Get(portal, "/api/v1/auth/me", token)["user"]["id"].get<int64_t>();
+  Post(portal, "/api/v1/orgs/" + std::to_string(demo_org) + "/members", token,
+       {{"user_id", admin_id}, {"role", "org_admin"}});
+  const auto key = Post(portal, "/api/v1/api-keys", token,
+                        {{"org_id", demo_org}, {"name", "up test"}, {"scopes", {"inference"}}});
+  ASSERT_TRUE(key.is_object() && key["key"].is_string()) << key;
+
+  http::Client gateway("127.0.0.1", base + 1, 60000);
+  const std::string ask = nlohmann::json{{"model", "demo"},
+                                         {"messages", {{{"role", "user"}, {"content", "你好"}}}},
+                                         {"max_tokens", 4}}
+                              .dump();
+  // The gateway learns of the replica from the scheduler's routing table.
+  Result<http::ClientResponse> chat = Status::Unavailable("not asked yet");
+  for (int i = 0; i < 100; ++i) {
+    chat = gateway.Send("POST", "/v1/chat/completions", ask,
+                        {{"Authorization", "Bearer " + key["key"].get<std::string>()}});
+    if (chat.ok() && chat->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(chat.ok());
+  ASSERT_EQ(chat->status, 200) << chat->body;
+  auto answer = nlohmann::json::parse(chat->body, nullptr, false);
+  EXPECT_EQ(answer["model"], "demo");
+  EXPECT_EQ(answer["usage"]["completion_tokens"], 4) << chat->body;
+  auto refused = gateway.Send("POST", "/v1/chat/completions", ask);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 401);
+}
+
 TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   std::string data = (std::filesystem::temp_directory_path() /
                       ("hai-up-test-" + std::to_string(getpid()))).string();
@@ -180,6 +232,8 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   ASSERT_EQ(services["total"], 1) << services;
   EXPECT_EQ(services["items"][0]["ready"], 1) << services;
   ExpectChat(ready["engine"], ready["model"], base);
+  ASSERT_TRUE(ready["gateway"].is_string()) << up->line();
+  ExpectChatThroughGateway(client, token, ready["gateway"], base);
 
   EXPECT_EQ(up->Stop(), 0) << "haictl did not stop cleanly on SIGTERM";
   EXPECT_EQ(up->Rest(), "") << "exactly one line on stdout";
@@ -187,6 +241,8 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   const std::string engine_url = ready["engine"];
   http::Client engine("127.0.0.1", std::stoi(engine_url.substr(engine_url.rfind(':') + 1)), 1000);
   EXPECT_FALSE(engine.Send("GET", "/health").ok()) << "the demo engine must be stopped too";
+  http::Client gateway("127.0.0.1", base + 1, 1000);
+  EXPECT_FALSE(gateway.Send("GET", "/healthz").ok()) << "the gateway must be stopped too";
 
   // A second start on the same data finds the demo service and serves it
   // again, without making another.

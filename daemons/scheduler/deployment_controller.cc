@@ -17,7 +17,8 @@ std::string JoinDevices(const std::vector<int>& devices) {
 
 bool IsWarning(const std::string& reason) {
   static const std::set<std::string> kWarnings = {"Crashed",       "Unhealthy", "BackOff",
-                                                  "FailedToStart", "NodeLost",  "FailedScheduling"};
+                                                  "FailedToStart", "NodeLost",  "FailedScheduling",
+                                                  "FetchFailed"};
   return kWarnings.count(reason) > 0;
 }
 
@@ -193,6 +194,8 @@ void DeploymentController::SendAssignment(const Pass& pass, const DeploymentSpec
   a.service = d.service;
   a.engine = d.engine;
   a.model_path = d.model_path;
+  a.model_id = d.model_id;
+  a.model_digest = d.model_digest;
   a.vendor = accel::ParseVendor(d.vendor).value_or(accel::Vendor::kCpu);
   a.device_ids = r.devices;
   a.simulated = node->simulated;
@@ -238,6 +241,10 @@ Status DeploymentController::OnReport(const cluster::ReplicaReport& report) {
     }
     if (s.generation != r->generation) continue;  // an old process's last words
     const bool changed = r->status != s.phase || r->reason != s.reason || r->message != s.message;
+    // A download's progress changes only the message: the row shows it, but
+    // one event for the start of the fetch is enough.
+    const bool progress_only =
+        r->status == s.phase && r->reason == s.reason && s.reason == "FetchingModel";
     r->status = s.phase;
     r->reason = s.reason;
     r->message = s.message;
@@ -248,10 +255,10 @@ Status DeploymentController::OnReport(const cluster::ReplicaReport& report) {
       r->updated_at = now;
       HAI_RETURN_IF_ERROR(store_->UpdateReplica(*r));
     }
-    if (changed)
-      HAI_RETURN_IF_ERROR(Event(*r, IsWarning(s.reason), s.reason.empty() ? "Updated" : s.reason,
-                                s.message.empty() ? std::string(cluster::ReplicaPhaseName(s.phase))
-                                                  : s.message));
+    if (changed && !progress_only)
+      HAI_RETURN_IF_ERROR(
+          Event(*r, IsWarning(s.reason), s.reason.empty() ? "Updated" : s.reason,
+                s.message.empty() ? std::string(cluster::ReplicaPhaseName(s.phase)) : s.message));
     if (r->stopping && s.phase == cluster::ReplicaPhase::kStopped)
       HAI_RETURN_IF_ERROR(Finish(*r, "Stopped", "the agent stopped it"));
     else

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemons/scheduler/model_artifacts.h"
+
 namespace hai::scheduler {
 namespace {
 
@@ -66,8 +68,8 @@ Result<std::vector<DeploymentSpec>> DeploymentStore::Deployments() const {
         store::Statement s,
         tx.Prepare("SELECT d.id, d.service_id, s.name, d.engine, d.vendor, d.device_model, "
                    "d.devices_per_replica, d.memory_mib, d.replicas, d.model_path, d.params, "
-                   "d.args, d.env, d.state, d.generation, d.cluster FROM deployments d "
-                   "JOIN services s ON s.id = d.service_id ORDER BY d.id"));
+                   "d.args, d.env, d.state, d.generation, d.cluster, s.model_id "
+                   "FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY d.id"));
     for (;;) {
       HAI_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -88,7 +90,20 @@ Result<std::vector<DeploymentSpec>> DeploymentStore::Deployments() const {
       d.state = s.Text(13);
       d.generation = s.Int(14);
       d.cluster = s.Text(15);
+      d.model_id = s.Int(16);
       out.push_back(std::move(d));
+    }
+    // The digest of each model's files as they are now, so that an agent
+    // finds a cached copy without asking; read once per model.
+    std::map<int64_t, std::string> digests;
+    for (DeploymentSpec& d : out) {
+      auto it = digests.find(d.model_id);
+      if (it == digests.end()) {
+        HAI_ASSIGN_OR_RETURN(std::vector<cluster::ModelFileEntry> files,
+                             ReadModelFiles(tx, d.model_id));
+        it = digests.emplace(d.model_id, cluster::ModelDigest(files)).first;
+      }
+      d.model_digest = it->second;
     }
     return Status::Ok();
   }));

@@ -25,6 +25,8 @@ struct DeploymentSpec {
   int64_t memory_mib = 0;
   int replicas = 0;
   std::string model_path;
+  int64_t model_id = 0;      // the service's model
+  std::string model_digest;  // of its files now (cluster::ModelDigest); "" without weights
   std::map<std::string, std::string> params;
   std::vector<std::string> args;
   std::map<std::string, std::string> env;

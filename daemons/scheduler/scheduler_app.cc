@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "daemons/scheduler/model_routes.h"
+#include "daemons/scheduler/route_table_routes.h"
 #include "daemons/scheduler/scheduler_routes.h"
 #include "daemons/scheduler/sqlite_ledger.h"
 #include "lib/log/log.h"
@@ -59,6 +61,11 @@ Result<std::unique_ptr<SchedulerApp>> SchedulerApp::Create(const SchedulerConfig
   AddSchedulerRoutes(&app->router_,
                      {app->nodes_.get(), app->placer_.get(), app->ledger_.get(),
                       app->events_.get(), clock, token, resource_names, app->controller_.get()});
+  app->route_table_ = std::make_unique<RouteTable>(app->db_.get(), clock);
+  HAI_RETURN_IF_ERROR(app->route_table_->Refresh());
+  AddRouteTableRoutes(&app->router_, app->route_table_.get(), token);
+  app->model_artifacts_ = std::make_unique<ModelArtifacts>(app->db_.get(), config.data_dir);
+  AddModelRoutes(&app->router_, app->model_artifacts_.get(), token);
   http::AddStandardRoutes(&app->router_, &app->registry_, nullptr);
   return app;
 }
@@ -79,6 +86,7 @@ Status SchedulerApp::Start() {
 }
 
 void SchedulerApp::Stop() {
+  if (route_table_) route_table_->Close();  // long-polling gateways must not hold the stop up
   if (server_) server_->Stop();
 }
 
@@ -101,6 +109,8 @@ void SchedulerApp::Tick() {
   node_gauge_->Set({{"status", "NotReady"}}, not_ready);
   if (Status st = controller_->Reconcile(); !st.ok())
     log::Error("deployment reconciliation failed", {{"error", st.ToString()}});
+  if (Status st = route_table_->Refresh(); !st.ok())
+    log::Error("cannot read the routing table", {{"error", st.ToString()}});
 }
 
 std::vector<NodeInfo> SchedulerApp::NodeInfos() const {

@@ -6,7 +6,9 @@
 #include "daemons/scheduler/cluster_events.h"
 #include "daemons/scheduler/deployment_controller.h"
 #include "daemons/scheduler/deployment_store.h"
+#include "daemons/scheduler/model_artifacts.h"
 #include "daemons/scheduler/node_registry.h"
+#include "daemons/scheduler/route_table.h"
 #include "daemons/scheduler/scheduler_config.h"
 #include "lib/base/clock.h"
 #include "lib/accel/vendor_adapter.h"
@@ -49,6 +51,8 @@ class SchedulerApp {
   std::unique_ptr<DeploymentStore> deployment_store_;
   std::unique_ptr<HttpAgentLink> agent_link_;
   std::unique_ptr<DeploymentController> controller_;
+  std::unique_ptr<ModelArtifacts> model_artifacts_;  // weights served to other nodes
+  std::unique_ptr<RouteTable> route_table_;  // what the gateways route by
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   metrics::Family* node_gauge_ = nullptr;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/cluster/json_reader.h"
+#include "lib/cluster/model_manifest.h"
 #include "lib/cluster/wire.h"
 
 namespace hai::cluster {
@@ -97,6 +98,8 @@ nlohmann::json ToJson(const ReplicaAssignment& a) {
           {"service", a.service},
           {"engine", a.engine},
           {"model_path", a.model_path},
+          {"model_id", a.model_id},
+          {"model_digest", a.model_digest},
           {"vendor", accel::VendorName(a.vendor)},
           {"device_ids", a.device_ids},
           {"simulated", a.simulated},
@@ -137,6 +140,8 @@ Result<ReplicaAssignment> ReplicaAssignmentFromJson(const nlohmann::json& j) {
   r.Get("service", &a.service);
   r.Get("engine", &a.engine);
   r.Get("model_path", &a.model_path);
+  r.Get("model_id", &a.model_id, false);
+  r.Get("model_digest", &a.model_digest, false);
   r.Get("vendor", &vendor);
   r.Get("device_ids", &a.device_ids, false);
   r.Get("simulated", &a.simulated, false);
@@ -164,6 +169,10 @@ Result<ReplicaAssignment> ReplicaAssignmentFromJson(const nlohmann::json& j) {
     if (a.device_ids[i] < 0 || a.device_ids[i] > 4096)
       return Status::InvalidArgument("device_ids[" + std::to_string(i) + "] out of range",
                                      "device_ids[" + std::to_string(i) + "]");
+  HAI_RETURN_IF_ERROR(CheckRange(r, "model_id", a.model_id, 0, INT64_MAX));
+  if (!a.model_digest.empty() && !IsSha256Hex(a.model_digest))
+    return Status::InvalidArgument("model_digest must be empty or 64 lower-case hex digits",
+                                   "model_digest");
   HAI_RETURN_IF_ERROR(CheckRange(r, "tp", a.tp, 0, kMaxTp));
   HAI_RETURN_IF_ERROR(CheckRange(r, "generation", a.generation, 1, INT64_MAX));
   return a;

@@ -30,7 +30,14 @@ struct ReplicaAssignment {
   std::string deployment_id;
   std::string service;        // the service's name, served as the model name
   std::string engine;         // engine profile name (profiles/engines/<engine>.toml)
-  std::string model_path;     // absolute, on the node
+  std::string model_path;     // absolute, on the control node (and on a node that shares it)
+  // The model whose weights model_path holds, for an agent that has to fetch
+  // them (GET /internal/v1/models/{id}/manifest on the scheduler). 0: not
+  // known, no fetch possible. model_digest: the manifest's digest when the
+  // assignment was made ("" when not known), so a cached copy can be found
+  // without asking the scheduler.
+  int64_t model_id = 0;
+  std::string model_digest;
   accel::Vendor vendor = accel::Vendor::kCpu;
   std::vector<int> device_ids;  // physical indices the placement bound
   bool simulated = false;       // devices from a hardware profile: the engine runs on the CPU

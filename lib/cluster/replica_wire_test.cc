@@ -14,6 +14,8 @@ ReplicaAssignment SampleAssignment() {
   a.service = "chat";
   a.engine = "builtin";
   a.model_path = "/var/lib/hai/models/demo";
+  a.model_id = 12;
+  a.model_digest = std::string(64, 'c');
   a.vendor = accel::Vendor::kAscend;
   a.device_ids = {2, 3};
   a.simulated = true;
@@ -49,6 +51,8 @@ TEST(ReplicaWireTest, AssignmentRoundTrips) {
   EXPECT_EQ(back->service, "chat");
   EXPECT_EQ(back->engine, "builtin");
   EXPECT_EQ(back->model_path, "/var/lib/hai/models/demo");
+  EXPECT_EQ(back->model_id, 12);
+  EXPECT_EQ(back->model_digest, std::string(64, 'c'));
   EXPECT_EQ(back->vendor, accel::Vendor::kAscend);
   EXPECT_EQ(back->device_ids, (std::vector<int>{2, 3}));
   EXPECT_TRUE(back->simulated);
@@ -71,6 +75,9 @@ TEST(ReplicaWireTest, AssignmentOptionalFieldsDefault) {
   EXPECT_EQ(a->tp, 0);
   EXPECT_TRUE(a->args.empty());
   EXPECT_EQ(a->vendor, accel::Vendor::kCpu);
+  // An older scheduler sends no model: nothing can be fetched.
+  EXPECT_EQ(a->model_id, 0);
+  EXPECT_EQ(a->model_digest, "");
 }
 
 // Each broken message is refused with the field that is wrong.
@@ -90,6 +97,10 @@ TEST(ReplicaWireTest, AssignmentErrorsNameTheField) {
       {"engine", 5, "engine"},
       {"model_path", "relative/path", "model_path"},
       {"vendor", "acme", "vendor"},
+      {"model_id", -1, "model_id"},
+      {"model_id", "12", "model_id"},
+      {"model_digest", "abc", "model_digest"},
+      {"model_digest", std::string(64, 'C'), "model_digest"},
       {"device_ids", {1, "2"}, "device_ids"},
       {"device_ids", {1.5}, "device_ids"},
       {"device_ids", {-1}, "device_ids[0]"},

@@ -63,6 +63,14 @@ Result<ClientResponse> Client::SendStreaming(
     const std::string& method, const std::string& path, const std::string& body,
     const std::vector<std::pair<std::string, std::string>>& headers,
     const std::function<bool(std::string_view data)>& on_data, const std::string& content_type) {
+  return SendStreaming(method, path, body, headers, nullptr, on_data, content_type);
+}
+
+Result<ClientResponse> Client::SendStreaming(
+    const std::string& method, const std::string& path, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::function<bool(const ClientResponse& head)>& on_head,
+    const std::function<bool(std::string_view data)>& on_data, const std::string& content_type) {
   httplib::Request req;
   req.method = method;
   req.path = path;
@@ -71,6 +79,13 @@ Result<ClientResponse> Client::SendStreaming(
     req.body = body;
     req.headers.emplace("Content-Type", content_type);
   }
+  if (on_head)
+    req.response_handler = [&on_head](const httplib::Response& head) {
+      ClientResponse out;
+      out.status = head.status;
+      for (const auto& [k, v] : head.headers) out.headers.emplace(k, v);
+      return on_head(out);
+    };
   req.content_receiver = [&on_data](const char* data, size_t length, uint64_t /*offset*/,
                                      uint64_t /*total*/) {
     return on_data(std::string_view(data, length));
@@ -87,6 +102,10 @@ Result<ClientResponse> Client::SendStreaming(
   out.status = res.status;
   for (const auto& [k, v] : res.headers) out.headers.emplace(k, v);
   return out;
+}
+
+void Client::SetConnectTimeout(int timeout_ms) {
+  impl_->client.set_connection_timeout(std::chrono::milliseconds(timeout_ms));
 }
 
 void Client::Cancel() { impl_->client.stop(); }

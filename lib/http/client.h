@@ -43,6 +43,21 @@ class Client {
       const std::vector<std::pair<std::string, std::string>>& headers,
       const std::function<bool(std::string_view data)>& on_data,
       const std::string& content_type = "application/json");
+  // The same, with `on_head` called once the status line and headers have
+  // arrived and before any piece of the body (ClientResponse::body empty),
+  // so a relay can decide on the status before it has passed anything on.
+  // `on_head` returning false closes the connection and the call returns an
+  // Unavailable status.
+  Result<ClientResponse> SendStreaming(
+      const std::string& method, const std::string& path, const std::string& body,
+      const std::vector<std::pair<std::string, std::string>>& headers,
+      const std::function<bool(const ClientResponse& head)>& on_head,
+      const std::function<bool(std::string_view data)>& on_data,
+      const std::string& content_type = "application/json");
+
+  // How long connecting may take, when it should be shorter than the
+  // timeout for reading an answer (a relay that fails over to another peer).
+  void SetConnectTimeout(int timeout_ms);
 
   // The one call that may come from another thread: closes the connection of
   // a Send or SendStreaming in progress (which then returns Unavailable), for

@@ -70,6 +70,14 @@ Response Response::Stream(std::string content_type, StreamProducer producer) {
   return r;
 }
 
+Response Response::Sized(std::string content_type, uint64_t length, RangeProducer producer) {
+  Response r;
+  r.content_type = std::move(content_type);
+  r.sized_length = length;
+  r.sized = std::move(producer);
+  return r;
+}
+
 Response Response::Error(const Status& status) {
   nlohmann::json error = {{"code", std::string(CodeName(status.code()))},
                           {"message", status.message()}};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -43,6 +44,12 @@ using StreamWrite = std::function<bool(std::string_view data)>;
 // thread, for as long as it needs. Returning false aborts the response: the
 // connection closes without the final chunk.
 using StreamProducer = std::function<bool(const StreamWrite& write)>;
+// Writes bytes [offset, offset + length) of a body whose size is known before
+// it is sent (a file), through `write`, on the server thread. It must write at
+// least one byte or return false; false aborts the response (the connection
+// closes short of Content-Length, which the client sees as an error).
+using RangeProducer =
+    std::function<bool(uint64_t offset, uint64_t length, const StreamWrite& write)>;
 
 struct Response {
   int status = 200;
@@ -50,6 +57,8 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   StreamProducer stream;  // set: the body is sent chunked, as `stream` writes it
+  RangeProducer sized;    // set: a body of `sized_length` bytes with Content-Length
+  uint64_t sized_length = 0;
 
   static Response Json(int status, const nlohmann::json& body);
   static Response NoContent();
@@ -57,6 +66,10 @@ struct Response {
   // A 200 whose body `producer` writes piece by piece (HTTP chunked encoding),
   // e.g. server-sent events.
   static Response Stream(std::string content_type, StreamProducer producer);
+  // A 200 of exactly `length` bytes that `producer` reads on demand (a file
+  // download): sent with Content-Length, never held in memory whole, never
+  // compressed. A Range header is ignored: the whole body is sent.
+  static Response Sized(std::string content_type, uint64_t length, RangeProducer producer);
   // `{"error":{"code","message","field"?}}` with the status the code maps to.
   static Response Error(const Status& status);
   void AddHeader(std::string name, std::string value);

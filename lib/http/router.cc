@@ -15,6 +15,12 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
+// "{name...}": the placeholder that takes the rest of the path.
+bool IsRest(const std::string& segment) {
+  return segment.size() > 5 && segment.front() == '{' &&
+         segment.compare(segment.size() - 4, 4, "...}") == 0;
+}
+
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
@@ -25,11 +31,17 @@ bool Router::MatchPattern(const std::string& pattern, const std::string& path,
                           std::map<std::string, std::string>* params) {
   if (path.empty() || path[0] != '/') return false;
   std::vector<std::string> want = Split(pattern), got = Split(path);
-  if (want.size() != got.size()) return false;
+  const bool rest = !want.empty() && IsRest(want.back());
+  if (rest ? got.size() < want.size() : want.size() != got.size()) return false;
   std::map<std::string, std::string> found;
   for (size_t i = 0; i < want.size(); ++i) {
     const std::string& w = want[i];
-    if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
+    if (rest && i + 1 == want.size()) {
+      std::string tail = got[i];
+      for (size_t j = i + 1; j < got.size(); ++j) tail += "/" + got[j];
+      if (tail.empty()) return false;
+      found[w.substr(1, w.size() - 5)] = std::move(tail);
+    } else if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
       if (got[i].empty()) return false;
       found[w.substr(1, w.size() - 2)] = got[i];
     } else if (w != got[i]) {

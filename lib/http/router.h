@@ -11,7 +11,9 @@ namespace hai::http {
 using Handler = std::function<Response(Request&)>;
 
 // Method + path pattern → handler. Patterns are literal segments and
-// `{name}` placeholders ("/api/v1/orgs/{id}/members"). Built at start, then
+// `{name}` placeholders ("/api/v1/orgs/{id}/members"); a last segment
+// `{name...}` takes the rest of the path, slashes included, and needs at least
+// one character ("/models/{id}/files/{path...}"). Built at start, then
 // read-only, so lookups need no lock.
 class Router {
  public:

@@ -34,6 +34,29 @@ TEST(RouterTest, DistinguishesWrongMethodFromNoPath) {
   EXPECT_EQ(r.Find(req, &route), Router::Match::kNoPath);
 }
 
+TEST(RouterTest, RestPlaceholderTakesTheRemainingPath) {
+  Router r;
+  r.Add("GET", "/m/{id}/files/{path...}",
+        [](Request& q) { return Response::Text(200, q.Param("id") + "|" + q.Param("path"), "t"); });
+  const Router::Route* route = nullptr;
+  Request req;
+  req.method = "GET";
+  req.path = "/m/3/files/a/b/c.json";
+  ASSERT_EQ(r.Find(req, &route), Router::Match::kFound);
+  EXPECT_EQ(route->handler(req).body, "3|a/b/c.json");
+  req.path = "/m/3/files/x";
+  ASSERT_EQ(r.Find(req, &route), Router::Match::kFound);
+  EXPECT_EQ(req.Param("path"), "x");
+  // An absolute-looking rest is handed over as it is, for the handler to refuse.
+  req.path = "/m/3/files//etc/passwd";
+  ASSERT_EQ(r.Find(req, &route), Router::Match::kFound);
+  EXPECT_EQ(req.Param("path"), "/etc/passwd");
+  req.path = "/m/3/files/";
+  EXPECT_EQ(r.Find(req, &route), Router::Match::kNoPath);
+  req.path = "/m/3/files";
+  EXPECT_EQ(r.Find(req, &route), Router::Match::kNoPath);
+}
+
 }  // namespace
 }  // namespace hai::http
 

@@ -50,10 +50,13 @@ struct Server::Impl {
         } catch (const std::exception& e) {
           log::Error("handler failed", {{"request_id", req.request_id}, {"route", req.route},
                                         {"error", e.what()}});
-          return Response::Error(Status::Internal("internal error, request id " + req.request_id));
+          return OwnError(Status::Internal("internal error, request id " + req.request_id));
         }
       case Router::Match::kWrongMethod:
         req.route = "method_not_allowed";
+        if (options.error_response)
+          return options.error_response(405, "method_not_allowed",
+                                        req.method + " is not allowed on " + req.path);
         return Response::Json(405, {{"error",
                                      {{"code", "method_not_allowed"},
                                       {"message", req.method + " is not allowed on " + req.path}}}});
@@ -66,7 +69,14 @@ struct Server::Impl {
       if (auto r = ServeStatic(options.static_dir, req.path)) return std::move(*r);
     }
     req.route = "unmatched";
-    return Response::Error(Status::NotFound("no route for " + req.method + " " + req.path));
+    return OwnError(Status::NotFound("no route for " + req.method + " " + req.path));
+  }
+
+  // An error the server answers by itself, in the daemon's shape.
+  Response OwnError(const Status& status) {
+    if (!options.error_response) return Response::Error(status);
+    return options.error_response(HttpStatusFor(status.code()),
+                                  std::string(CodeName(status.code())), status.message());
   }
 
   void Handle(const httplib::Request& in, httplib::Response& out) {
@@ -74,6 +84,17 @@ struct Server::Impl {
     Request req = Convert(in);
     Response res = Dispatch(req);
     Write(req, res, out);
+    if (res.sized && res.sized_length > 0) {
+      // cpp-httplib would cut a Range request's part out of the body but
+      // keep the status this server set (200): ranges are not offered, the
+      // whole body is sent.
+      const_cast<httplib::Request&>(in).ranges.clear();
+      StreamRecord record{req.method, req.route, req.path, req.client_ip, req.request_id,
+                          res.status, start};
+      SetSized(std::move(res.sized), res.sized_length, std::move(req.client_gone),
+               res.content_type, std::move(record), out);
+      return;
+    }
     if (res.stream) {
       // A stream is live (a followed log, tokens): cpp-httplib would gzip a
       // text/* stream for a client that accepts it and hold every piece
@@ -100,6 +121,7 @@ struct Server::Impl {
     out.set_header("X-Request-Id", req.request_id);
     out.set_header("X-Content-Type-Options", "nosniff");
     if (res.stream) return;
+    if (res.sized && res.sized_length > 0) return;
     if (!res.content_type.empty() || !res.body.empty())
       out.set_content(std::move(res.body),
                       res.content_type.empty() ? "text/plain" : res.content_type.c_str());
@@ -124,16 +146,39 @@ struct Server::Impl {
       sink.done();
       return true;
     };
+    out.set_chunked_content_provider(content_type.empty() ? "text/plain" : content_type,
+                                     std::move(provider), Releaser(std::move(record)));
+  }
+
+  // A body of known length: cpp-httplib sends Content-Length and asks the
+  // provider for what is still missing (or for the requested range).
+  void SetSized(RangeProducer producer, uint64_t total, std::function<bool()> client_gone,
+                const std::string& content_type, StreamRecord record, httplib::Response& out) {
+    auto provider = [producer = std::move(producer), client_gone = std::move(client_gone)](
+                        size_t offset, size_t length, httplib::DataSink& sink) {
+      StreamWrite write = [&sink, &client_gone](std::string_view data) {
+        if (client_gone && client_gone()) return false;
+        if (data.empty()) return sink.is_writable();
+        return sink.write(data.data(), data.size());
+      };
+      return producer(offset, length, write);
+    };
+    out.set_content_provider(static_cast<size_t>(total),
+                             content_type.empty() ? "application/octet-stream" : content_type,
+                             std::move(provider), Releaser(std::move(record)));
+  }
+
+  // Records a streamed or sized response when it ends: cpp-httplib calls the
+  // releaser exactly once, after the provider is done or has failed.
+  std::function<void(bool)> Releaser(StreamRecord record) {
     auto recorded = std::make_shared<std::atomic<bool>>(false);
-    auto releaser = [this, record = std::move(record), recorded](bool success) {
+    return [this, record = std::move(record), recorded](bool success) {
       if (recorded->exchange(true)) return;
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - record.start).count();
       Record(record.method, record.route, record.status, seconds, record.request_id, record.path,
              record.ip, success ? "" : "aborted");
     };
-    out.set_chunked_content_provider(content_type.empty() ? "text/plain" : content_type,
-                                     std::move(provider), std::move(releaser));
   }
 
   void Record(const std::string& method, const std::string& route, int status, double seconds,
@@ -161,8 +206,8 @@ struct Server::Impl {
                               ? "request body is larger than " +
                                     std::to_string(options.max_body_bytes) + " bytes"
                               : "the request could not be read";
-    Response res = Response::Error(Status(code == Code::kPermissionDenied ? Code::kInternal : code,
-                                          message));
+    Response res = OwnError(Status(code == Code::kPermissionDenied ? Code::kInternal : code,
+                                   message));
     std::string id = RequestIdFrom(in.get_header_value("X-Request-Id"));
     out.set_header("X-Request-Id", id);
     out.set_content(res.body, "application/json");

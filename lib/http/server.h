@@ -18,6 +18,12 @@ struct ServerOptions {
   int threads = 8;
   std::string static_dir;  // served for GET paths outside /api when set
   std::string metrics_prefix = "hai_http";
+  // Renders the errors the server answers by itself (no route, wrong method,
+  // body too large, unreadable request, a handler that threw) for daemons
+  // whose callers expect another error shape (the gateway's OpenAI errors).
+  // Unset: Response::Error's {"error":{"code","message"}}.
+  std::function<Response(int http_status, const std::string& code, const std::string& message)>
+      error_response;
 };
 
 // cpp-httplib behind our own request/response/router. Adds what every daemon

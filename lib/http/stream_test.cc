@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -26,6 +27,9 @@ bool WaitFor(const std::function<bool()>& done, int tries = 1000) {
   }
   return done();
 }
+
+constexpr uint64_t kSized = 3 * 1024 * 1024 + 7;
+unsigned char SizedByte(uint64_t i) { return static_cast<unsigned char>((i * 7) % 251); }
 
 class StreamTest : public ::testing::Test {
  protected:
@@ -62,6 +66,24 @@ class StreamTest : public ::testing::Test {
     router_.Add("GET", "/probe", [](Request& req) {
       bool probe = static_cast<bool>(req.client_gone);
       return Response::Json(200, {{"gone", probe && req.client_gone()}, {"probe", probe}});
+    });
+    // A sized body of kSized bytes: byte i is i * 7 mod 251.
+    router_.Add("GET", "/sized", [](Request&) {
+      return Response::Sized("application/octet-stream", kSized,
+                             [](uint64_t offset, uint64_t length, const StreamWrite& write) {
+                               std::string piece(std::min<uint64_t>(length, 64 * 1024), '\0');
+                               for (size_t i = 0; i < piece.size(); ++i)
+                                 piece[i] = static_cast<char>(SizedByte(offset + i));
+                               return write(piece);
+                             });
+    });
+    // Says it has kSized bytes but fails after the first piece.
+    router_.Add("GET", "/sized-broken", [](Request&) {
+      return Response::Sized("application/octet-stream", kSized,
+                             [](uint64_t offset, uint64_t, const StreamWrite& write) {
+                               if (offset > 0) return false;
+                               return write(std::string(4096, 'x'));
+                             });
     });
     AddStandardRoutes(&router_, &registry_, nullptr);
     server_ = std::make_unique<Server>(ServerOptions{}, &router_, &registry_);
@@ -164,6 +186,46 @@ TEST_F(StreamTest, ProbeSeesAClientThatClosedDuringTheHandler) {
   std::this_thread::sleep_for(50ms);  // let the handler start (not a timing assertion)
   close(fd);
   EXPECT_TRUE(WaitFor([&] { return gone_seen_.load(); }));
+}
+
+TEST_F(StreamTest, SizedBodiesCarryContentLengthAndArriveWhole) {
+  Client client("127.0.0.1", server_->port());
+  std::string body;
+  auto r = client.SendStreaming("GET", "/sized", "", {{"Accept-Encoding", "gzip, deflate"}},
+                                [&](std::string_view d) {
+                                  body.append(d);
+                                  return true;
+                                });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->Header("Content-Length"), std::to_string(kSized));
+  EXPECT_EQ(r->Header("Content-Encoding"), "");
+  EXPECT_EQ(r->Header("Transfer-Encoding"), "");
+  ASSERT_EQ(body.size(), kSized);
+  bool same = true;
+  for (size_t i = 0; i < body.size() && same; ++i)
+    same = static_cast<unsigned char>(body[i]) == SizedByte(i);
+  EXPECT_TRUE(same);
+  // Ranges are not offered: a Range header still gets the whole body.
+  auto whole = client.Send("GET", "/sized", "", {{"Range", "bytes=1000000-1000009"}});
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->status, 200);
+  EXPECT_EQ(whole->body, body);
+}
+
+TEST_F(StreamTest, AFailingSizedBodyIsAnErrorForTheClient) {
+  Client client("127.0.0.1", server_->port());
+  size_t received = 0;
+  auto r = client.SendStreaming("GET", "/sized-broken", "", {}, [&](std::string_view d) {
+    received += d.size();
+    return true;
+  });
+  EXPECT_FALSE(r.ok());
+  EXPECT_LT(received, kSized);
+  EXPECT_TRUE(WaitFor([&] {
+    auto m = client.Send("GET", "/metrics");
+    return m.ok() && m->body.find("route=\"/sized-broken\"") != std::string::npos;
+  }));
 }
 
 TEST_F(StreamTest, ProbeSaysPresentWhileTheClientWaits) {

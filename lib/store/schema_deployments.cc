@@ -7,8 +7,9 @@ namespace hai::store {
 // made of it. The one crossing: the controller deletes a deployment row whose
 // state is 'deleting' once its last replica is gone (a finaliser), so no
 // replica is ever left without its deployment. model_path is copied from
-// the model when the deployment is created so the scheduler never reads the
-// portal's model tables. Replica ids are never reused (AUTOINCREMENT): they
+// the model when the deployment is created, so placing and launching need no
+// model tables (the scheduler reads model_files only to serve weights to
+// nodes that lack them). Replica ids are never reused (AUTOINCREMENT): they
 // name processes on the nodes and key the events, and a late report about an
 // old replica must not land on a new one. A deleted service keeps its row
 // (deleting = 1, its name still taken) until its last deployment is gone,

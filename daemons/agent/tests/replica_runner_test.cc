@@ -12,9 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
+#include "daemons/agent/tests/model_server_testing.h"
 #include "lib/engine_profile/profile_parser.h"
 #include "lib/http/client.h"
 #include "lib/proc/proc_table.h"
@@ -77,15 +79,37 @@ class ReplicaRunnerTest : public ::testing::Test {
   }
   void TearDown() override {
     runner_.reset();
+    model_weights_.reset();
+    model_cache_.reset();
+    model_server_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void StartRunner() {
+  void StartRunner(const ModelWeights* weights = nullptr) {
     runner_ = std::make_unique<ReplicaRunner>(
         ReplicaRunner::Settings{"node-1", dir_ + "/replicas", settings_}, planner_.get(),
-        ports_.get(), SystemClock::Get(), [this](cluster::ReplicaReport r) {
+        ports_.get(), SystemClock::Get(),
+        [this](cluster::ReplicaReport r) {
           std::lock_guard lock(mu_);
           reports_.push_back(std::move(r));
-        });
+        },
+        weights);
+  }
+  // The control node's model routes in process, and a runner whose replicas
+  // fetch their weights from it into dir_/cache.
+  void StartRunnerWithModelServer(ModelFetchMode mode) {
+    model_server_ = std::make_unique<testing::ModelServer>(dir_ + "/control");
+    ASSERT_TRUE(model_server_
+                    ->AddModel(1, "tiny",
+                               {{"config.json", "{\"model_type\": \"qwen2\"}\n"},
+                                {"model.safetensors", std::string(300000, 'w')}})
+                    .ok());
+    ASSERT_TRUE(model_server_->Start().ok());
+    model_source_ = std::make_unique<ModelSource>(
+        ModelSource::Settings{"127.0.0.1", model_server_->port(), model_server_->token(), 10000});
+    model_cache_ =
+        std::make_unique<ModelCache>(ModelCacheSettings{dir_ + "/cache", 0}, model_source_.get());
+    model_weights_ = std::make_unique<ModelWeights>(mode, model_cache_.get());
+    StartRunner(model_weights_.get());
   }
   cluster::ReplicaAssignment Assignment(const std::string& id, const std::string& engine) {
     cluster::ReplicaAssignment a;
@@ -136,6 +160,10 @@ class ReplicaRunnerTest : public ::testing::Test {
   std::unique_ptr<LaunchPlanner> planner_;
   std::unique_ptr<PortPool> ports_;
   SupervisorSettings settings_;
+  std::unique_ptr<testing::ModelServer> model_server_;
+  std::unique_ptr<ModelSource> model_source_;
+  std::unique_ptr<ModelCache> model_cache_;
+  std::unique_ptr<ModelWeights> model_weights_;
   std::unique_ptr<ReplicaRunner> runner_;
   std::mutex mu_;
   std::vector<cluster::ReplicaReport> reports_;
@@ -391,6 +419,83 @@ TEST_F(ReplicaRunnerTest, StoppingTheRunnerStopsEveryEngine) {
   EXPECT_FALSE(Running(x));
   EXPECT_FALSE(Running(y));
   EXPECT_EQ(runner_->Apply(Assignment("rep-z", "test-engine")).status().code(), Code::kUnavailable);
+}
+
+// The weights are not where the assignment says (another node's folder):
+// the replica fetches them from the scheduler, reporting its progress, and
+// the engine gets the cached folder (the stand-in engine is healthy only
+// while {model_path}/config.json exists).
+TEST_F(ReplicaRunnerTest, AReplicaRunsFromItsFetchedModel) {
+  StartRunnerWithModelServer(ModelFetchMode::kAuto);
+  auto a = Assignment("rep-fetch", "needs-model");
+  a.model_path = "/nonexistent/control-node/models/tiny";
+  a.model_id = 1;
+  ASSERT_TRUE(runner_->Apply(a).ok());
+  ASSERT_TRUE(WaitPhase("rep-fetch", ReplicaPhase::kReady)) << Log("rep-fetch");
+  auto history = History("rep-fetch");
+  ASSERT_GE(history.size(), 3u);
+  EXPECT_EQ(history[0].reason, "FetchingModel");
+  EXPECT_EQ(history[0].phase, ReplicaPhase::kStarting);
+  EXPECT_NE(history[0].message.find("fetching model 1: "), std::string::npos) << history[0].message;
+  EXPECT_NE(history[0].message.find(" bytes ("), std::string::npos) << history[0].message;
+  EXPECT_EQ(history[history.size() - 2].reason, "Starting");
+  EXPECT_EQ(history.back().reason, "Ready");
+  const std::string cached = dir_ + "/cache/1-";
+  const std::string log = Log("rep-fetch");
+  EXPECT_NE(log.find("--health-file " + cached), std::string::npos) << log;
+  EXPECT_NE(log.find("[hai-agent] fetching model 1 from the scheduler"), std::string::npos);
+  EXPECT_EQ(model_cache_->downloads(), 1);
+
+  // A second replica of the same model uses the same copy; a restart of the
+  // engine needs no download either.
+  auto b = a;
+  b.replica_id = "rep-fetch-2";
+  ASSERT_TRUE(runner_->Apply(b).ok());
+  ASSERT_TRUE(WaitPhase("rep-fetch-2", ReplicaPhase::kReady)) << Log("rep-fetch-2");
+  const pid_t pid = StatusOf("rep-fetch").pid;
+  ::kill(pid, SIGKILL);
+  ASSERT_TRUE(WaitFor([&] {
+    auto s = StatusOf("rep-fetch");
+    return s.phase == ReplicaPhase::kReady && s.restarts == 1;
+  })) << Log("rep-fetch");
+  EXPECT_EQ(model_cache_->downloads(), 1);
+}
+
+// A corrupt file on the control node: FetchFailed naming the file, then the
+// restart back-off; once the file is right again the retry succeeds.
+TEST_F(ReplicaRunnerTest, AFailedFetchIsReportedAndRetriedWithBackOff) {
+  StartRunnerWithModelServer(ModelFetchMode::kAlways);
+  const std::string weights = model_server_->Folder("tiny") + "/model.safetensors";
+  const std::string good = ReadFile(weights);
+  std::string bad = good;
+  bad[1234] = 'x';
+  std::ofstream(weights, std::ios::binary | std::ios::trunc) << bad;
+
+  auto a = Assignment("rep-bad", "needs-model");
+  a.model_path = model_server_->Folder("tiny");  // here, but "always" fetches anyway
+  a.model_id = 1;
+  ASSERT_TRUE(runner_->Apply(a).ok());
+  ASSERT_TRUE(WaitFor([&] { return Reported("rep-bad", "BackOff"); })) << Log("rep-bad");
+  auto history = History("rep-bad");
+  std::optional<cluster::ReplicaStatus> failed;
+  for (const auto& s : history)
+    if (s.reason == "FetchFailed") failed = s;
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_EQ(failed->phase, ReplicaPhase::kFailed);
+  EXPECT_NE(failed->message.find("'model.safetensors'"), std::string::npos) << failed->message;
+  EXPECT_NE(failed->message.find("checksum mismatch"), std::string::npos) << failed->message;
+  EXPECT_EQ(history.back().reason, "BackOff");
+  EXPECT_NE(history.back().message.find("; restarting in 1 s"), std::string::npos)
+      << history.back().message;
+  EXPECT_NE(Log("rep-bad").find("[hai-agent] cannot fetch the model: model 1: file "),
+            std::string::npos)
+      << Log("rep-bad");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/cache/" +
+                                       ModelCache::Key(1, model_source_->Manifest(1)->digest)));
+
+  std::ofstream(weights, std::ios::binary | std::ios::trunc) << good;
+  ASSERT_TRUE(WaitPhase("rep-bad", ReplicaPhase::kReady)) << Log("rep-bad");
+  EXPECT_EQ(model_cache_->downloads(), 1);
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+#include "daemons/gateway/gateway_config.h"
+
+#include <gtest/gtest.h>
+
+namespace hai::gateway {
+namespace {
+
+Result<GatewayConfig> Parse(const std::string& text) {
+  auto file = config::File::Parse(text, "hai.toml");
+  if (!file.ok()) return file.status();
+  return ReadGatewayConfig(*file);
+}
+
+TEST(GatewayConfigTest, DefaultsAreTheInstalledLayout) {
+  auto c = Parse("");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 8000);
+  EXPECT_EQ(c->listen, "127.0.0.1");
+  EXPECT_EQ(c->TokenPath(), "/var/lib/hai/cluster-token");
+  EXPECT_EQ(c->PortalUrl(), "http://127.0.0.1:8080");
+  EXPECT_EQ(c->SchedulerUrl(), "http://127.0.0.1:7001");
+  EXPECT_EQ(c->retries, 2);
+  EXPECT_LE(c->key_cache_ttl_ms, 5000) << "revocation must take effect within 5 s";
+  EXPECT_EQ(c->scorer, "least_outstanding");
+}
+
+TEST(GatewayConfigTest, ReadsItsSectionAndTheClusterOne) {
+  auto c = Parse(
+      "[cluster]\nportal_url = \"http://10.0.0.1:8080\"\nscheduler_url = \"http://10.0.0.1:7001\"\n"
+      "token_file = \"/etc/hai/token\"\n"
+      "[gateway]\nport = 9000\nlisten = \"0.0.0.0\"\nmax_body_bytes = 65536\nretries = 1\n"
+      "key_cache_ttl_ms = 1000\neject_ms = 500\nmax_eject_ms = 4000\nthreads = 16\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 9000);
+  EXPECT_EQ(c->listen, "0.0.0.0");
+  EXPECT_EQ(c->max_body_bytes, 65536);
+  EXPECT_EQ(c->retries, 1);
+  EXPECT_EQ(c->key_cache_ttl_ms, 1000);
+  EXPECT_EQ(c->TokenPath(), "/etc/hai/token");
+  EXPECT_EQ(c->PortalUrl(), "http://10.0.0.1:8080");
+  EXPECT_EQ(c->SchedulerUrl(), "http://10.0.0.1:7001");
+  // The gateway's own URLs win over the cluster's.
+  c = Parse(
+      "[cluster]\nportal_url = \"http://10.0.0.1:8080\"\n"
+      "[gateway]\nportal_url = \"http://127.0.0.1:18080\"\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->PortalUrl(), "http://127.0.0.1:18080");
+}
+
+TEST(GatewayConfigTest, ErrorsNameTheFileAndTheKey) {
+  auto expect = [](const std::string& text, const std::string& words) {
+    auto c = Parse(text);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.status().message().find("hai.toml"), std::string::npos) << c.status().message();
+    EXPECT_NE(c.status().message().find(words), std::string::npos) << c.status().message();
+  };
+  expect("[gateway]\nprot = 1\n", "gateway.prot");
+  expect("[gateway]\nport = 70000\n", "gateway.port");
+  expect("[gateway]\nkey_cache_ttl_ms = 60000\n", "gateway.key_cache_ttl_ms");
+  expect("[gateway]\nretries = \"two\"\n", "gateway.retries");
+  expect("[gateway]\nscorer = \"round_robin\"\n", "gateway.scorer");
+  expect("[gateway]\neject_ms = 5000\nmax_eject_ms = 1000\n", "gateway.max_eject_ms");
+  expect("[gateway]\nportal_url = \"https://x\"\n", "gateway.portal_url");
+  expect("[cluster]\nscheduler_url = \"localhost:7001\"\n", "cluster.scheduler_url");
+  expect("[log]\nlevel = \"loud\"\n", "log.level");
+  expect("[gatway]\nport = 1\n", "gatway");
+}
+
+}  // namespace
+}  // namespace hai::gateway

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "daemons/gateway/client_pool.h"
+#include "daemons/gateway/gateway_metrics.h"
+#include "daemons/gateway/key_cache.h"
+#include "daemons/gateway/openai_error.h"
+#include "daemons/gateway/picker.h"
+#include "daemons/gateway/route_map.h"
+#include "lib/base/clock.h"
+#include "lib/http/message.h"
+
+namespace hai::gateway {
+
+struct ProxyOptions {
+  int retries = 2;
+  int64_t eject_ms = 2000;
+  int64_t max_eject_ms = 30000;
+};
+
+struct ProxyDeps {
+  KeyCache* keys;
+  RouteMap* routes;
+  Picker* picker;
+  ClientPool* upstreams;
+  GatewayMetrics* metrics;
+  const Clock* clock;
+  ProxyOptions options;
+};
+
+// The OpenAI-compatible front: checks the caller's key, finds the service
+// the body's `model` names, and relays the request as it is to a replica,
+// trying another one after a connection error or a 5xx before the first
+// byte. Answers, streams included, pass through unchanged. Thread-safe.
+class InferenceProxy {
+ public:
+  explicit InferenceProxy(ProxyDeps deps) : d_(deps) {}
+
+  // POST /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/rerank.
+  http::Response Forward(http::Request& req);
+  // GET /v1/models: the services the key may call.
+  http::Response Models(http::Request& req);
+
+ private:
+  struct Caller {
+    std::optional<KeyInfo> key;
+    std::optional<ApiError> error;
+  };
+  // What the relay of one request has learnt so far.
+  struct Attempts {
+    std::set<int64_t> tried;
+    std::optional<http::Response> last_answer;  // the last replica's 5xx, passed on if all fail
+    std::string last_error;
+  };
+  Caller Authenticate(const http::Request& req);
+  http::Response Dispatch(http::Request& req, const RoutedService& service, bool stream);
+  std::optional<http::Response> TryOnce(http::Request& req, const RoutedService& service,
+                                        const Pick& pick, Attempts& attempts);
+  std::optional<http::Response> TryStream(http::Request& req, const RoutedService& service,
+                                          const Pick& pick, Attempts& attempts);
+  void Failed(const http::Request& req, const RoutedService& service, ReplicaState& replica,
+              const std::string& kind);
+  http::Response Answer(const std::string& service, http::Response res);
+
+  ProxyDeps d_;
+};
+
+}  // namespace hai::gateway

@@ -1,0 +1,388 @@
+// hai-gateway as it runs: a real portal (keys), scheduler (routing table),
+// agent and hai-engine replicas, and the gateway process between callers and
+// engines. Answers are compared with the engine's own, byte for byte.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "daemons/gateway/tests/gateway_rig.h"
+#include "daemons/portal/tests/cluster_rig.h"
+#include "daemons/portal/tests/portal_process.h"
+#include "lib/http/url.h"
+#include "lib/store/database.h"
+#include "lib/store/migrations.h"
+
+namespace hai::gateway::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using portal::testing::BinDir;
+using portal::testing::ClusterRig;
+using portal::testing::PortalProcess;
+using portal::testing::SourceDir;
+
+bool WaitFor(const std::function<bool()>& done, int tries = 600) {
+  for (int i = 0; i < tries; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+// The parts of an engine's answer that differ between two identical
+// requests: the completion id and the creation second.
+std::string Normalise(const std::string& text) {
+  static const std::regex id(R"re("id":"(chatcmpl|cmpl)-[A-Za-z0-9_-]+")re");
+  static const std::regex created(R"re("created":[0-9]+)re");
+  return std::regex_replace(std::regex_replace(text, id, R"("id":"*")"), created, R"("created":0)");
+}
+
+std::string Chat(const std::string& model, bool stream = false, int max_tokens = 8) {
+  json body = {{"model", model},
+               {"messages", {{{"role", "user"}, {"content", "hello, ward seven"}}}},
+               {"max_tokens", max_tokens},
+               {"temperature", 0}};
+  if (stream) body["stream"] = true;
+  return body.dump();
+}
+
+class GatewayClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const int port = ClusterRig::FreePort();
+    ASSERT_NE(port, 0);
+    portal_ = std::make_unique<PortalProcess>(
+        "catalog_dir = \"" + SourceDir() + "/profiles/catalog\"\nengine_profiles_dir = \"" +
+        SourceDir() + "/profiles/engines\"\n[cluster]\nscheduler_url = \"http://127.0.0.1:" +
+        std::to_string(port) + "\"\n");
+    ASSERT_TRUE(portal_->ok());
+    token_file_ = portal_->data_dir() + "/data/cluster-token";
+    rig_ = std::make_unique<ClusterRig>(ClusterRig::Options{
+        {"ascend-910b3-x8.toml"}, portal_->data_dir() + "/data", port, token_file_, true});
+    ASSERT_TRUE(rig_->ok());
+    ASSERT_TRUE(rig_->WaitForReadyNodes(1));
+    gateway_ = std::make_unique<GatewayProcess>(portal_->port(), rig_->port(), token_file_);
+    ASSERT_TRUE(gateway_->ok());
+    ASSERT_TRUE(gateway_->WaitHealthy());
+
+    admin_ = portal_->AdminToken();
+    ward_ = portal_->CreateOrg(admin_, "Cardiology");
+    lab_ = portal_->CreateOrg(admin_, "Radiology");
+    portal_->CreateUser(admin_, "ward-dev", ward_, "developer");
+    portal_->CreateUser(admin_, "lab-dev", lab_, "developer");
+    ward_dev_ = portal_->Login("ward-dev", PortalProcess::kPassword);
+    lab_dev_ = portal_->Login("lab-dev", PortalProcess::kPassword);
+    const std::string dir = portal_->data_dir() + "/tiny";
+    const std::string cmd = BinDir() + "/hai-model init --out " + dir +
+                            " --arch qwen2 --layers 1 --hidden 64 --heads 4 --kv-heads 2"
+                            " --vocab 512 >/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto model = portal_->Send("POST", "/api/v1/models/import", admin_,
+                               {{"path", dir}, {"name", "tiny-chat"}});
+    ASSERT_EQ(model.status, 201) << model.raw;
+    model_id_ = model.body["id"].get<int64_t>();
+  }
+
+  int64_t CreateService(const std::string& name, int64_t org) {
+    auto s = portal_->Send("POST", "/api/v1/services", admin_,
+                           {{"name", name}, {"model_id", model_id_}, {"org_id", org}});
+    EXPECT_EQ(s.status, 201) << s.raw;
+    return s.status == 201 ? s.body["id"].get<int64_t>() : 0;
+  }
+  int64_t Deploy(int64_t service, int replicas) {
+    auto d = portal_->Send("POST", ServicePath(service) + "/deployments", admin_,
+                           {{"engine", "builtin"},
+                            {"vendor", "ascend"},
+                            {"model", "Ascend910B3"},
+                            {"devices_per_replica", 1},
+                            {"replicas", replicas}});
+    EXPECT_EQ(d.status, 201) << d.raw;
+    return d.status == 201 ? d.body["id"].get<int64_t>() : 0;
+  }
+  static std::string ServicePath(int64_t id) { return "/api/v1/services/" + std::to_string(id); }
+  json Replicas(int64_t service) {
+    auto r = portal_->Send("GET", ServicePath(service) + "/replicas", admin_);
+    return r.status == 200 ? r.body["items"] : json::array();
+  }
+  bool WaitReady(int64_t service, size_t n) {
+    return WaitFor([&] {
+      size_t ready = 0;
+      for (const auto& r : Replicas(service)) ready += r["status"] == "Ready";
+      return ready == n;
+    });
+  }
+  std::string MakeKey(const std::string& user_token, int64_t org,
+                      const std::vector<std::string>& scopes,
+                      std::optional<std::vector<std::string>> allowed = std::nullopt,
+                      int64_t* id = nullptr) {
+    json body = {{"org_id", org}, {"name", "test key"}, {"scopes", scopes}};
+    if (allowed) body["allowed_services"] = *allowed;
+    auto made = portal_->Send("POST", "/api/v1/api-keys", user_token, body);
+    EXPECT_EQ(made.status, 201) << made.raw;
+    if (made.status != 201) return "";
+    if (id) *id = made.body["id"].get<int64_t>();
+    return made.body["key"].get<std::string>();
+  }
+  // Until the gateway's routing table has the service's replicas: the
+  // deployments answering, by X-Hai-Deployment, over a few requests.
+  bool WaitServed(const std::string& key, const std::string& model, size_t deployments = 1,
+                  size_t replicas = 1) {
+    std::set<std::string> seen_deployments, seen_replicas;
+    return WaitFor([&] {
+      auto r = gateway_->Post(key, "/v1/chat/completions", Chat(model, false, 1));
+      if (r.status != 200) return false;
+      seen_deployments.insert(r.raw.Header("X-Hai-Deployment"));
+      seen_replicas.insert(r.raw.Header("X-Hai-Replica"));
+      return seen_deployments.size() >= deployments && seen_replicas.size() >= replicas;
+    });
+  }
+  void SetWeight(int64_t deployment, int weight) {
+    auto db = store::Database::Open(portal_->data_dir() + "/data/hai.db",
+                                    store::ControlPlaneMigrations());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)
+                    ->Write([&](store::Database::Tx& tx) {
+                      return tx.Exec("UPDATE deployments SET weight = " + std::to_string(weight) +
+                                     " WHERE id = " + std::to_string(deployment));
+                    })
+                    .ok());
+  }
+
+  std::unique_ptr<PortalProcess> portal_;
+  std::unique_ptr<ClusterRig> rig_;
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::string token_file_, admin_, ward_dev_, lab_dev_;
+  int64_t ward_ = 0, lab_ = 0, model_id_ = 0;
+};
+
+TEST_F(GatewayClusterTest, AnswersAndStreamsAreTheEnginesOwn) {
+  const int64_t service = CreateService("ward-chat", ward_);
+  Deploy(service, 1);
+  ASSERT_TRUE(WaitReady(service, 1)) << Replicas(service);
+  const std::string key = MakeKey(ward_dev_, ward_, {"inference"});
+  ASSERT_TRUE(WaitServed(key, "ward-chat"));
+  auto engine_url =
+      http::ParseHttpUrl(Replicas(service)[0]["address"].get<std::string>(), "address");
+  ASSERT_TRUE(engine_url.ok());
+  http::Client engine(engine_url->host, engine_url->port, 120000);
+
+  for (const std::string path : {"/v1/chat/completions", "/v1/completions"}) {
+    std::string body = Chat("ward-chat");
+    if (path == "/v1/completions")
+      body = json{
+          {"model", "ward-chat"},
+          {"prompt", "The ward"},
+          {"max_tokens", 8},
+          {"temperature",
+           0}}.dump();
+    auto direct = engine.Send("POST", path, body);
+    ASSERT_TRUE(direct.ok());
+    ASSERT_EQ(direct->status, 200) << direct->body;
+    auto via = gateway_->Post(key, path, body);
+    ASSERT_EQ(via.status, 200) << via.body;
+    EXPECT_EQ(Normalise(via.body), Normalise(direct->body)) << path;
+    EXPECT_EQ(via.raw.Header("Content-Type"), direct->Header("Content-Type"));
+  }
+
+  std::string direct_stream;
+  auto direct = engine.SendStreaming("POST", "/v1/chat/completions", Chat("ward-chat", true), {},
+                                     [&](std::string_view data) {
+                                       direct_stream += data;
+                                       return true;
+                                     });
+  ASSERT_TRUE(direct.ok());
+  auto via = gateway_->Stream(key, "/v1/chat/completions", Chat("ward-chat", true));
+  ASSERT_EQ(via.status, 200);
+  EXPECT_EQ(via.raw.Header("Content-Type"), direct->Header("Content-Type"));
+  EXPECT_EQ(Normalise(via.body), Normalise(direct_stream));
+  EXPECT_NE(via.body.find("data: [DONE]"), std::string::npos) << via.body;
+  EXPECT_NE(Normalise(via.body).find("\"id\":\"*\""), std::string::npos) << "ids were compared";
+
+  auto models = gateway_->Get(key, "/v1/models");
+  ASSERT_EQ(models.status, 200) << models.body;
+  ASSERT_EQ(models.json["data"].size(), 1u) << models.body;
+  EXPECT_EQ(models.json["data"][0]["id"], "ward-chat");
+}
+
+TEST_F(GatewayClusterTest, KeysScopesAndTenants) {
+  const int64_t ward_chat = CreateService("ward-chat", ward_);
+  CreateService("lab-chat", lab_);  // no deployment: 503 for its own org, 404 for others
+  Deploy(ward_chat, 1);
+  ASSERT_TRUE(WaitReady(ward_chat, 1)) << Replicas(ward_chat);
+  int64_t revocable = 0;
+  const std::map<std::string, std::string> keys = {
+      {"ward", MakeKey(ward_dev_, ward_, {"inference"}, std::nullopt, &revocable)},
+      {"ward-both", MakeKey(ward_dev_, ward_, {"inference", "management"})},
+      {"ward-manage", MakeKey(ward_dev_, ward_, {"management"})},
+      {"ward-elsewhere",
+       MakeKey(ward_dev_, ward_, {"inference"}, std::vector<std::string>{"other"})},
+      {"ward-named",
+       MakeKey(ward_dev_, ward_, {"inference"}, std::vector<std::string>{"ward-chat"})},
+      {"lab", MakeKey(lab_dev_, lab_, {"inference"})},
+      {"none", ""},
+      {"forged", "sk-hai-" + std::string(43, 'A')}};
+  ASSERT_TRUE(WaitServed(keys.at("ward"), "ward-chat"));
+  struct Case {
+    std::string key, model;
+    int status;
+    std::string code;
+  };
+  const std::vector<Case> cases = {
+      {"ward", "ward-chat", 200, ""},
+      {"ward-both", "ward-chat", 200, ""},
+      {"ward-named", "ward-chat", 200, ""},
+      {"ward-manage", "ward-chat", 403, "insufficient_scope"},
+      {"ward-elsewhere", "ward-chat", 403, "model_not_allowed"},
+      {"ward", "lab-chat", 404, "model_not_found"},
+      {"ward", "no-such-model", 404, "model_not_found"},
+      {"lab", "ward-chat", 404, "model_not_found"},
+      {"lab", "lab-chat", 503, "no_ready_replica"},
+      {"none", "ward-chat", 401, "missing_api_key"},
+      {"forged", "ward-chat", 401, "invalid_api_key"},
+  };
+  for (const Case& c : cases) {
+    auto r = gateway_->Post(keys.at(c.key), "/v1/chat/completions", Chat(c.model, false, 1));
+    EXPECT_EQ(r.status, c.status) << c.key << " → " << c.model << ": " << r.body;
+    if (c.code.empty()) continue;
+    EXPECT_EQ(r.json["error"]["code"], c.code) << c.key << " → " << c.model << ": " << r.body;
+    EXPECT_TRUE(r.json["error"]["type"].is_string()) << r.body;
+    EXPECT_TRUE(r.json["error"]["message"].is_string()) << r.body;
+  }
+  EXPECT_EQ(gateway_->Get(keys.at("ward-manage"), "/v1/models").status, 403);
+  EXPECT_EQ(gateway_->Get(keys.at("lab"), "/v1/models").json["data"][0]["id"], "lab-chat");
+  EXPECT_EQ(gateway_->Get(keys.at("ward-elsewhere"), "/v1/models").json["data"].size(), 0u);
+
+  auto bad = gateway_->Post(keys.at("ward"), "/v1/chat/completions", "{\"model\":");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json["error"]["code"], "invalid_json");
+  auto big =
+      gateway_->Post(keys.at("ward"), "/v1/chat/completions",
+                     json{{"model", "ward-chat"}, {"prompt", std::string(70000, 'x')}}.dump());
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.json["error"]["type"], "invalid_request_error");
+
+  // Revoked through the portal: refused within the cache's time (polled).
+  ASSERT_EQ(
+      portal_->Send("DELETE", "/api/v1/api-keys/" + std::to_string(revocable), ward_dev_).status,
+      204);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return gateway_->Post(keys.at("ward"), "/v1/chat/completions", Chat("ward-chat", false, 1))
+                   .status == 401;
+      },
+      100));
+  EXPECT_EQ(gateway_->Post(keys.at("ward"), "/v1/chat/completions", Chat("ward-chat", false, 1))
+                .json["error"]["code"],
+            "api_key_revoked");
+}
+
+TEST_F(GatewayClusterTest, KillingOneOfTwoEnginesFailsNoRequest) {
+  const int64_t service = CreateService("ward-chat", ward_);
+  Deploy(service, 2);
+  ASSERT_TRUE(WaitReady(service, 2)) << Replicas(service);
+  const std::string key = MakeKey(ward_dev_, ward_, {"inference"});
+  ASSERT_TRUE(WaitServed(key, "ward-chat", 1, 2)) << "both replicas take requests";
+  const int victim = Replicas(service)[0]["pid"].get<int>();
+  ASSERT_GT(victim, 0);
+
+  // Two callers send requests one after another; once some have been
+  // answered, one engine is killed with SIGKILL, and the callers go on until
+  // each has had kAfterKill more answers (bounded overall by kMaxPerThread).
+  constexpr int kAfterKill = 40;
+  constexpr int kMaxPerThread = 2000;
+  std::atomic<int> done{0};
+  std::atomic<bool> killed{false};
+  std::mutex mu;
+  std::vector<std::string> failures;
+  int after_kill = 0;
+  double slowest_ms = 0;
+  auto caller = [&] {
+    int mine_after_kill = 0;
+    for (int i = 0; i < kMaxPerThread && mine_after_kill < kAfterKill; ++i) {
+      const bool was_killed = killed;
+      const auto start = std::chrono::steady_clock::now();
+      auto r = gateway_->Post(key, "/v1/chat/completions", Chat("ward-chat", false, 16));
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      std::lock_guard lock(mu);
+      if (was_killed) {
+        ++mine_after_kill;
+        ++after_kill;
+        slowest_ms = std::max(slowest_ms, ms);
+      }
+      if (r.status != 200) failures.push_back(std::to_string(r.status) + " " + r.body);
+      ++done;
+    }
+  };
+  std::thread a(caller), b(caller);
+  for (int i = 0; i < 60000 && done < 8; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  killed = true;
+  a.join();
+  b.join();
+  EXPECT_EQ(after_kill, 2 * kAfterKill);
+  EXPECT_TRUE(failures.empty()) << failures.size()
+                                << " failed, first: " << (failures.empty() ? "" : failures[0]);
+  // The dead replica was met and failed over from (not only dropped from
+  // the routing table later).
+  auto metrics = gateway_->Get("", "/metrics");
+  EXPECT_NE(metrics.body.find("hai_gateway_replica_ejections_total{service=\"ward-chat\"}"),
+            std::string::npos)
+      << metrics.body;
+  // The interruption a caller saw: the slowest request after the kill.
+  RecordProperty("slowest_request_after_kill_ms", std::to_string(static_cast<int>(slowest_ms)));
+  std::printf("requests after the kill: %d, slowest: %.1f ms\n", after_kill, slowest_ms);
+}
+
+TEST_F(GatewayClusterTest, CanaryWeightsSplitTrafficAndWeightZeroTakesADeploymentOut) {
+  const int64_t service = CreateService("ward-chat", ward_);
+  const int64_t stable = Deploy(service, 1);
+  const int64_t canary = Deploy(service, 1);
+  ASSERT_TRUE(WaitReady(service, 2)) << Replicas(service);
+  const std::string key = MakeKey(ward_dev_, ward_, {"inference"});
+  ASSERT_TRUE(WaitServed(key, "ward-chat", 2, 2));
+  auto count = [&](int n) {
+    std::map<int64_t, int> by_deployment;
+    for (int i = 0; i < n; ++i) {
+      auto r = gateway_->Post(key, "/v1/chat/completions", Chat("ward-chat", false, 1));
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status == 200) by_deployment[std::stoll(r.raw.Header("X-Hai-Deployment"))]++;
+    }
+    return by_deployment;
+  };
+  // Equal weights (100 each): within five standard deviations of half.
+  constexpr int kRequests = 60;
+  auto split = count(kRequests);
+  EXPECT_NEAR(split[canary], kRequests / 2.0, 5 * std::sqrt(kRequests * 0.25)) << split[canary];
+  EXPECT_EQ(split[stable] + split[canary], kRequests);
+
+  // Rollback: the canary's weight goes to 0 and its traffic stops.
+  SetWeight(canary, 0);
+  int in_a_row = 0;
+  EXPECT_TRUE(WaitFor([&] {
+    in_a_row = count(1)[stable] == 1 ? in_a_row + 1 : 0;
+    return in_a_row >= 20;
+  }));
+  EXPECT_EQ(count(30)[stable], 30);
+  // And the other way round: everything to the canary.
+  SetWeight(canary, 100);
+  SetWeight(stable, 0);
+  in_a_row = 0;
+  EXPECT_TRUE(WaitFor([&] {
+    in_a_row = count(1)[canary] == 1 ? in_a_row + 1 : 0;
+    return in_a_row >= 20;
+  }));
+  EXPECT_EQ(count(30)[canary], 30);
+}
+
+}  // namespace
+}  // namespace hai::gateway::testing
