@@ -8,28 +8,12 @@
 #include <cstring>
 
 namespace hai::agent {
-namespace {
-
-std::string Hex(const unsigned char* digest) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < crypto_hash_sha256_BYTES; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
 VerifiedFileWriter::VerifiedFileWriter(std::string path, std::string label, int64_t expected_bytes,
                                        std::string expected_sha256)
     : path_(std::move(path)),
       label_(std::move(label)),
       expected_bytes_(expected_bytes),
       expected_sha256_(std::move(expected_sha256)) {
-  if (sodium_init() < 0) std::abort();  // idempotent; fails only without an entropy source
-  crypto_hash_sha256_init(&state_);
 }
 
 VerifiedFileWriter::~VerifiedFileWriter() {
@@ -49,8 +33,7 @@ Status VerifiedFileWriter::Append(std::string_view data) {
     return Status::FailedPrecondition("file '" + label_ + "': more than the " +
                                       std::to_string(expected_bytes_) +
                                       " bytes the manifest lists arrived");
-  crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(data.data()),
-                            data.size());
+  hash_.Update(data);
   while (!data.empty()) {
     ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
@@ -70,9 +53,7 @@ Status VerifiedFileWriter::Finish() {
     return Status::FailedPrecondition("file '" + label_ + "': " + std::to_string(written_) +
                                       " of the " + std::to_string(expected_bytes_) +
                                       " bytes the manifest lists arrived");
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state_, digest);
-  const std::string got = Hex(digest);
+  const std::string got = hash_.FinishHex();
   if (got != expected_sha256_)
     return Status::FailedPrecondition("file '" + label_ + "': checksum mismatch: SHA-256 " + got +
                                       ", the manifest says " + expected_sha256_);

@@ -1,11 +1,11 @@
 #pragma once
 
-#include <sodium.h>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "lib/base/sha256.h"
 #include "lib/base/status.h"
 
 namespace hai::agent {
@@ -37,7 +37,7 @@ class VerifiedFileWriter {
   const std::string expected_sha256_;
   int fd_ = -1;
   int64_t written_ = 0;
-  crypto_hash_sha256_state state_;
+  Sha256 hash_;
 };
 
 }  // namespace hai::agent

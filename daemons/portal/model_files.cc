@@ -1,7 +1,6 @@
 #include "daemons/portal/model_files.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "lib/base/random.h"
+#include "lib/base/sha256.h"
 #include "lib/log/log.h"
 
 namespace hai::portal {
@@ -44,16 +44,6 @@ class Fd {
   int fd_;
 };
 
-std::string Hex(const unsigned char* digest) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < crypto_hash_sha256_BYTES; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 Status WriteAll(int fd, const char* data, size_t size, const std::string& path) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
@@ -72,23 +62,19 @@ Result<std::string> CopyFile(const std::string& from, const std::string& to,
   if (in.get() < 0) return Status::InvalidArgument(Errno(label + ": cannot read"), "path");
   Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
   if (out.get() < 0) return Status::Unavailable(Errno("cannot create " + to));
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  Sha256 hash;
   std::vector<char> buf(kChunk);
   for (;;) {
     ssize_t n = ::read(in.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::InvalidArgument(Errno(label + ": cannot read"), "path");
     if (n == 0) break;
-    crypto_hash_sha256_update(&state, reinterpret_cast<unsigned char*>(buf.data()),
-                              static_cast<unsigned long long>(n));
+    hash.Update({buf.data(), static_cast<size_t>(n)});
     HAI_RETURN_IF_ERROR(WriteAll(out.get(), buf.data(), static_cast<size_t>(n), to));
   }
   if (::fsync(out.get()) != 0) return Status::Unavailable(Errno("cannot sync " + to));
   HAI_RETURN_IF_ERROR(out.Close(to));
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  return Hex(digest);
+  return hash.FinishHex();
 }
 
 Status CheckLimits(const ImportLimits& limits, size_t files, int64_t bytes) {
@@ -133,25 +119,22 @@ StagingDir::~StagingDir() {
 Result<std::string> Sha256File(const std::string& path) {
   Fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return Status::Unavailable(Errno("cannot read " + path));
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  std::vector<unsigned char> buf(kChunk);
+  Sha256 hash;
+  std::vector<char> buf(kChunk);
   for (;;) {
     ssize_t n = ::read(in.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::Unavailable(Errno("cannot read " + path));
     if (n == 0) break;
-    crypto_hash_sha256_update(&state, buf.data(), static_cast<unsigned long long>(n));
+    hash.Update({buf.data(), static_cast<size_t>(n)});
   }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  return Hex(digest);
+  return hash.FinishHex();
 }
 
 std::string Sha256Of(std::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return Hex(digest);
+  Sha256 hash;
+  hash.Update(data);
+  return hash.FinishHex();
 }
 
 Result<std::vector<ModelFile>> CopyTree(const std::string& from, const std::string& to,

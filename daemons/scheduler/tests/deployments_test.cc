@@ -7,45 +7,17 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
-#include <thread>
 
-#include "lib/base/random.h"
-#include "lib/base/secret_file.h"
+#include "daemons/scheduler/tests/control_plane_rig_testing.h"
 #include "lib/http/client.h"
-#include "lib/proc/child.h"
-#include "lib/store/database.h"
-#include "lib/store/migrations.h"
 
 namespace hai::scheduler {
 namespace {
 
-const std::string kBin = HAI_TEST_BIN_DIR;
-const std::string kSource = HAI_TEST_SOURCE_DIR;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool WaitFor(const std::function<bool()>& done, int seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
-}
+using testing::ControlPlaneRig;
+using testing::WaitFor;
 
 bool Alive(int pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
@@ -58,37 +30,11 @@ struct Replica {
 class DeploymentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("hai-deployments-test-" + std::to_string(getpid())))
-               .string();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    const std::string token = RandomToken(32);
-    ASSERT_TRUE(WriteSecretFile(dir_ + "/cluster-token", token).ok());
-    model_ = dir_ + "/models/tiny";
-    proc::Child init = proc::Child::Spawn({{kBin + "/hai-model", "init", "--out", model_,
-                                            "--arch", "qwen2", "--layers", "2", "--hidden", "64",
-                                            "--heads", "4", "--kv-heads", "2", "--vocab", "512",
-                                            "--seed", "7", "--max-position", "160"}})
-                           .value();
-    std::optional<int> status;
-    ASSERT_TRUE(WaitFor([&] { return (status = init.Poll()).has_value(); }, 60));
-    ASSERT_EQ(*status, 0);
-
-    const std::string cfg = dir_ + "/hai.toml";
-    std::ofstream(cfg) << "[log]\nlevel = \"warning\"\n[scheduler]\nport = 0\n"
-                       << "heartbeat_timeout_ms = 2000\ndata_dir = \"" << dir_ << "\"\n";
-    scheduler_ = std::make_unique<proc::Child>(
-        proc::Child::Spawn({{kBin + "/hai-scheduler", "--config", cfg, "--ready-file",
-                             dir_ + "/ready.json"}})
-            .value());
-    ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(dir_ + "/ready.json"); }, 30));
-    const int port = nlohmann::json::parse(ReadFile(dir_ + "/ready.json"))["port"];
-    for (int i = 0; i < 3; ++i) StartAgent(i, port);
-
-    auto db = store::Database::Open(dir_ + "/hai.db", store::ControlPlaneMigrations());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    model_ = rig_.dir() + "/models/tiny";
+    ASSERT_TRUE(rig_.InitModel(model_));
+    ASSERT_TRUE(rig_.StartScheduler());
+    for (int i = 0; i < 3; ++i) rig_.StartAgent(i, 24000);
+    db_ = rig_.db();
     Exec("INSERT INTO orgs(id, name, created_at, updated_at) VALUES (1, 'icu', 0, 0);"
          "INSERT INTO models(id, name, display_name, category, source, created_at, updated_at) "
          "VALUES (1, 'tiny', 'Tiny', 'text-generation', 'demo', 0, 0);"
@@ -96,29 +42,11 @@ class DeploymentsTest : public ::testing::Test {
          "VALUES (1, 1, 'tiny-chat', 1, 0, 0);");
   }
   void TearDown() override {
-    db_.reset();
-    agents_.clear();
-    scheduler_.reset();
-    if (!HasFailure()) std::filesystem::remove_all(dir_);
+    if (HasFailure()) rig_.Keep();
   }
 
-  void StartAgent(int i, int scheduler_port) {
-    const std::string cfg = dir_ + "/agent-" + std::to_string(i) + ".toml";
-    const int first = 24000 + 100 * i + static_cast<int>(getpid() % 20) * 5;
-    std::ofstream(cfg) << "[log]\nlevel = \"warning\"\n[agent]\nnode_name = \"node-" << i + 1
-                       << "\"\nport = 0\nscheduler_url = \"http://127.0.0.1:" << scheduler_port
-                       << "\"\nheartbeat_interval_ms = 300\ndata_dir = \"" << dir_
-                       << "\"\nprofile = \"" << kSource << "/profiles/nodes/ascend-910b3-x8.toml\""
-                       << "\nengine_profiles_dir = \"" << kSource << "/profiles/engines\""
-                       << "\nengine_port_first = " << first << "\nengine_port_last = " << first + 4
-                       << "\nrestart_backoff_s = 1\nstop_grace_s = 5\n";
-    agents_[i] = std::make_unique<proc::Child>(
-        proc::Child::Spawn({{kBin + "/hai-agent", "--config", cfg}}).value());
-  }
-
-  void Exec(const std::string& sql) {
-    ASSERT_TRUE(db_->Write([&](store::Database::Tx& tx) { return tx.Exec(sql); }).ok()) << sql;
-  }
+  void Exec(const std::string& sql) { ASSERT_TRUE(rig_.Exec(sql)); }
+  std::string Events() { return rig_.EventLog(); }
 
   std::vector<Replica> Replicas() {
     std::vector<Replica> out;
@@ -143,21 +71,6 @@ class DeploymentsTest : public ::testing::Test {
       if (r.status == "Ready") ready.push_back(r);
     return ready;
   }
-  std::string Events() {
-    std::string out;
-    (void)db_->Read([&](store::Database::Tx& tx) -> Status {
-      HAI_ASSIGN_OR_RETURN(store::Statement s,
-                           tx.Prepare("SELECT replica_id, reason, message FROM replica_events "
-                                      "ORDER BY id"));
-      for (;;) {
-        HAI_ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) break;
-        out += "rep-" + std::to_string(s.Int(0)) + " " + s.Text(1) + ": " + s.Text(2) + "\n";
-      }
-      return Status::Ok();
-    });
-    return out;
-  }
   // A completion through the replica's own address.
   int Complete(const Replica& r) {
     const std::string hostport = r.address.substr(r.address.find("//") + 2);
@@ -168,10 +81,9 @@ class DeploymentsTest : public ::testing::Test {
     return res.ok() ? res->status : -1;
   }
 
-  std::string dir_, model_;
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<proc::Child> scheduler_;
-  std::map<int, std::unique_ptr<proc::Child>> agents_;
+  ControlPlaneRig rig_{"deployments-test"};
+  std::string model_;
+  store::Database* db_ = nullptr;
 };
 
 TEST_F(DeploymentsTest, ReplicasRunRecoverAndMove) {
@@ -205,7 +117,7 @@ TEST_F(DeploymentsTest, ReplicasRunRecoverAndMove) {
   ASSERT_EQ(ready.size(), 2u);
   const Replica moved = ready[1];
   const int node_index = moved.node.back() - '1';
-  ::kill(agents_[node_index]->pid(), SIGKILL);
+  ::kill(rig_.agent(node_index)->pid(), SIGKILL);
   ASSERT_TRUE(WaitFor([&] { return !Alive(moved.pid); }, 30)) << "engine outlived its agent";
   std::set<std::string> used = {ready[0].node, moved.node};
   ASSERT_TRUE(WaitFor(
