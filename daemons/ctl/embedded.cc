@@ -193,7 +193,8 @@ std::string EmbeddedConfig(const UpOptions& o, const PortMap& ports) {
   c += "[portal]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.portal) + "\n";
   c += "data_dir = " + Quote(o.data_dir) + "\n";
   c += "web_dir = " + Quote(o.web_dir.empty() ? o.share_dir + "/web" : o.web_dir) + "\n";
-  c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n\n";
+  c += "openapi_file = " + Quote(o.share_dir + "/api/openapi.json") + "\n";
+  c += "gateway_url = \"http://127.0.0.1:" + std::to_string(ports.gateway) + "\"\n\n";
   c += "[gateway]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(ports.gateway) + "\n";
   c += "data_dir = " + Quote(o.data_dir) + "\n";
   return c;

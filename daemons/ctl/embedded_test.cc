@@ -33,6 +33,7 @@ TEST(EmbeddedTest, ConfigIsAcceptedByThePortal) {
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->data_dir, "/tmp/with \"quote\"");
   EXPECT_EQ(c->listen, "127.0.0.1");
+  EXPECT_EQ(c->gateway_url, "http://127.0.0.1:9001");
 }
 
 TEST(EmbeddedTest, ConfigIsAcceptedByTheGateway) {

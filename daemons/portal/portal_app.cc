@@ -63,6 +63,7 @@ Result<std::unique_ptr<PortalApp>> PortalApp::Create(const PortalConfig& config,
   s.clock = clock;
   s.metrics = &app->registry_;
   s.initial_password_file = config.InitialPasswordPath();
+  s.gateway_url = config.gateway_url;
   HAI_ASSIGN_OR_RETURN(http::HttpUrl scheduler,
                        http::ParseHttpUrl(config.scheduler_url, "cluster.scheduler_url"));
   s.scheduler_host = scheduler.host;

@@ -34,6 +34,7 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
   p.Read("model_import_max_bytes", &c.model_import_max_bytes, 1 << 20, int64_t{1} << 50);
   p.Read("model_import_max_files", &c.model_import_max_files, 1, 1000000);
   p.Read("engine_profiles_dir", &c.engine_profiles_dir);
+  p.Read("gateway_url", &c.gateway_url);
   HAI_RETURN_IF_ERROR(p.Finish());
   config::Section log = file.Get("log");
   log.Read("level", &c.log_level);
@@ -50,6 +51,10 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
 }
 
 Status ValidatePortalConfig(const PortalConfig& c, const std::string& source) {
+  if (!c.gateway_url.empty()) {
+    if (auto url = http::ParseHttpUrl(c.gateway_url, "portal.gateway_url"); !url.ok())
+      return Status::InvalidArgument(source + ": " + url.status().message(), "portal.gateway_url");
+  }
   if (c.audit_retention_days < 180 && !c.audit_retention_override)
     return Status::InvalidArgument(
         source + ": portal.audit_retention_days: " + std::to_string(c.audit_retention_days) +

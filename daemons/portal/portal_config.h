@@ -42,6 +42,9 @@ struct PortalConfig {
   // share directory (/usr/share/hai/profiles/engines; a build tree's
   // build/share/hai/profiles/engines), where the agents read them too.
   std::string engine_profiles_dir;
+  // The OpenAI-compatible gateway as callers reach it (the VIP), shown in the
+  // portal's API examples; "" = port 8000 on the host the portal was reached by.
+  std::string gateway_url;
 
   std::string DatabasePath() const { return data_dir + "/hai.db"; }
   std::string TokenPath() const {

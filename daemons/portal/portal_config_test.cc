@@ -36,6 +36,11 @@ TEST(PortalConfigTest, BadKeysAreNamed) {
   EXPECT_EQ(Parse("[portal]\npassword_min_length = 6\n").status().field(),
             "portal.password_min_length");
   EXPECT_EQ(Parse("[portl]\n").status().field(), "portl");
+  EXPECT_EQ(Parse("[portal]\ngateway_url = \"vip:8000\"\n").status().field(),
+            "portal.gateway_url");
+  auto gateway = Parse("[portal]\ngateway_url = \"http://10.0.0.5:8000\"\n");
+  ASSERT_TRUE(gateway.ok()) << gateway.status().ToString();
+  EXPECT_EQ(gateway->gateway_url, "http://10.0.0.5:8000");
 }
 
 }  // namespace

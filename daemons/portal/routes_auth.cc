@@ -168,6 +168,13 @@ void AddAuthRoutes(Api* api, Services* s) {
            [s](Call& c) { return Logout(s, c); });
   api->Add({"GET", "/api/v1/auth/me", Permission::kSelf, "", "", "The signed-in user and roles"},
            [](Call& c) { return Me(c); });
+  api->Add({"GET", "/api/v1/endpoints", Permission::kSelf, "", "",
+            "Where programs reach this appliance: the OpenAI-compatible gateway's URL"},
+           [s](Call&) {
+             return Result<Response>(Response::Json(
+                 200, {{"gateway_url", s->gateway_url.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(s->gateway_url)}}));
+           });
   api->Add({"POST", "/api/v1/auth/password", Permission::kSelf, "user.password_change", "user",
             "Change one's own password"},
            [s](Call& c) { return ChangePassword(s, c); });

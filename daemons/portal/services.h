@@ -43,6 +43,8 @@ struct Services {
   int scheduler_port = 7001;
   // The first start's admin password file; removed once that password changes.
   std::string initial_password_file;
+  // portal.gateway_url: where programs call the models ("" = not configured).
+  std::string gateway_url;
   // The model registry (models, catalogue, imports); null in route-table-only builds.
   ModelRegistry* models = nullptr;
   // Engine profiles deployments may name, and the vendor adapters their

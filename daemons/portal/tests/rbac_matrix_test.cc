@@ -165,6 +165,8 @@ std::vector<Case> Cases() {
        }},
       {"POST", "/api/v1/auth/logout", "-++++", "-++++",
        [](World&, const Target&) { return Request{"/api/v1/auth/logout"}; }},
+      {"GET", "/api/v1/endpoints", "-++++", "-++++",
+       [](World&, const Target&) { return Request{"/api/v1/endpoints"}; }},
       {"GET", "/api/v1/auth/me", "-++++", "-++++",
        [](World&, const Target&) { return Request{"/api/v1/auth/me"}; }},
       {"POST", "/api/v1/auth/password", "-++++", "-++++",

@@ -253,6 +253,19 @@ async function main() {
       const usage = await page.locator(sel('try-usage')).innerText();
       check(/\d/.test(usage), `no token usage shown: ${usage}`);
       await screenshot('d09-try');
+    });
+
+    await step("the API docs tab shows the appliance's gateway and the service as model", async () => {
+      await page.locator(sel('model-tab-api')).click();
+      // haictl up runs the gateway on the port after the portal's.
+      const portal = new URL(PORTAL_URL);
+      const want = `http://${portal.hostname}:${Number(portal.port) + 1}/v1`;
+      await page.waitForFunction(
+        ([s, url]) => (document.querySelector(s)?.textContent ?? '').trim() === url,
+        [sel('api-base-url'), want],
+      );
+      const curl = await page.locator(sel('api-example-curl')).innerText();
+      check(curl.includes(`${want}/chat/completions`), `the curl example does not call ${want}: ${curl.slice(0, 200)}`);
       await nav('services');
     });
 

@@ -291,3 +291,13 @@ export const modelsApi = {
   embeddings: (serviceId: number, model: string, input: string) =>
     http.post<EmbeddingsResponse>(`/services/${serviceId}/embeddings`, { model, input }),
 };
+
+/** Where programs reach the appliance (GET /api/v1/endpoints). */
+export interface Endpoints {
+  /** portal.gateway_url, without /v1; null when not configured. */
+  gateway_url: string | null;
+}
+
+export const endpointsApi = {
+  get: () => http.get<Endpoints>('/endpoints'),
+};

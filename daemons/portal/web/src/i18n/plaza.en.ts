@@ -171,7 +171,7 @@ const plaza = {
   apiNoService:
     'No service serves this model yet: deploy one first. The examples use the placeholder <service name> where the service name goes.',
   apiBaseUrl: 'Base URL',
-  apiBaseUrlHint: 'The OpenAI-compatible gateway on this appliance (port 8000 by default).',
+  apiBaseUrlHint: 'The OpenAI-compatible gateway of this appliance (portal.gateway_url; port 8000 by default).',
   apiEndpoint: 'Endpoint',
   apiModel: 'model',
   apiModelHint: 'The service name: a model is called through a service deployed from it.',

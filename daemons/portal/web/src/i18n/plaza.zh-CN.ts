@@ -165,7 +165,7 @@ const plaza: PlazaMessages = {
 
   apiNoService: '还没有服务提供该模型：请先部署。示例中以占位符 <service name> 代替服务名称。',
   apiBaseUrl: 'Base URL',
-  apiBaseUrlHint: '本设备上的 OpenAI 兼容网关（默认端口 8000）。',
+  apiBaseUrlHint: '本设备的 OpenAI 兼容网关（portal.gateway_url；默认端口 8000）。',
   apiEndpoint: '接口',
   apiModel: 'model',
   apiModelHint: '服务名称：模型通过由它部署的服务调用。',

@@ -41,8 +41,13 @@ export function canManageServices(): boolean {
   return session.memberships.some((m) => m.role === 'org_admin' || m.role === 'developer');
 }
 
-/** The OpenAI-compatible gateway on the host the portal was reached by (port 8000 by default). */
-export function gatewayBaseUrl(): string {
+/**
+ * The OpenAI-compatible gateway's /v1 base: the configured public URL
+ * (portal.gateway_url, e.g. the VIP) when there is one, else port 8000 (the
+ * installed default) on the host the portal was reached by.
+ */
+export function gatewayBaseUrl(configured: string | null): string {
+  if (configured) return `${configured.replace(/\/+$/, '')}/v1`;
   // hostname keeps the brackets of an IPv6 literal.
   return `http://${window.location.hostname || 'localhost'}:8000/v1`;
 }
