@@ -15,6 +15,8 @@ void AddClusterRoutes(Api* api, Services* s);
 void AddModelRoutes(Api* api, Services* s);
 void AddServiceRoutes(Api* api, Services* s);
 void AddReplicaRoutes(Api* api, Services* s);
+// GET /api/v1/engines: the engine profiles deployments may name.
+void AddEngineRoutes(Api* api, Services* s);
 // POST /api/v1/services/{id}/chat/completions and /embeddings ("try online").
 void AddTryRoutes(Api* api, Services* s);
 // GET /api/v1/openapi.json from the file in `docs_dir`.
@@ -32,6 +34,7 @@ inline void AddAllRoutes(Api* api, Services* s, const std::string& openapi_path)
   AddServiceRoutes(api, s);
   AddReplicaRoutes(api, s);
   AddTryRoutes(api, s);
+  AddEngineRoutes(api, s);
   AddDocsRoutes(api, openapi_path);
 }
 

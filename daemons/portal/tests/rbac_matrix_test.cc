@@ -261,6 +261,8 @@ std::vector<Case> Cases() {
        [](World&, const Target&) {
          return Request{"/api/v1/models/import", {{"path", "/nonexistent/hai-model"}}};
        }},
+      {"GET", "/api/v1/engines", "-++++", "-++++",
+       [](World&, const Target&) { return Request{"/api/v1/engines"}; }},
       {"GET", "/api/v1/models/{id}", "-++++", "----+",  // another org's model: 404
        [](World& w, const Target& t) { return Request{"/api/v1/models/" + Id(w.ModelFor(t.org))}; }},
       {"PATCH", "/api/v1/models/{id}", "----+", "----+",

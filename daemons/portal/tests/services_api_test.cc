@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -269,6 +271,24 @@ TEST_F(ServicesApiTest, CreateListAndRead) {
   EXPECT_EQ(patched.body["description"], "Night triage");
   EXPECT_EQ(portal_->Send("PATCH", Path(made.body), dev, {{"name", "other"}}).status, 400)
       << "the name callers use does not change";
+}
+
+// The deploy form's engine list: every shipped profile, with what it serves.
+TEST_F(ServicesApiTest, EnginesListTheShippedProfiles) {
+  auto r = portal_->Send("GET", "/api/v1/engines", Token("caller_a"));
+  ASSERT_EQ(r.status, 200) << r.raw;
+  std::map<std::string, json> by_name;
+  for (const json& e : r.body["items"]) by_name[e["name"].get<std::string>()] = e;
+  for (const char* name : {"builtin", "vllm", "vllm-ascend", "mindie", "sglang", "llama-cpp-server"})
+    EXPECT_TRUE(by_name.count(name)) << name << " missing: " << r.raw;
+  const json& builtin = by_name["builtin"];
+  EXPECT_NE(std::find(builtin["categories"].begin(), builtin["categories"].end(), "embedding"),
+            builtin["categories"].end());
+  EXPECT_NE(std::find(builtin["vendors"].begin(), builtin["vendors"].end(), "ascend"),
+            builtin["vendors"].end());
+  EXPECT_EQ(builtin["runs_on_simulated_devices"], true);
+  EXPECT_FALSE(builtin["params"].empty());
+  EXPECT_EQ(portal_->Send("GET", "/api/v1/engines", "").status, 401);
 }
 
 TEST_F(ServicesApiTest, BadServicesAreRefusedWithTheirReason) {

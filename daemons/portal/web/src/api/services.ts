@@ -256,7 +256,20 @@ export const replicasApi = {
   downloadLogs: (id: number) => requestRaw('GET', `/replicas/${id}/logs`, { query: { download: true } }),
 };
 
+/** An engine profile a deployment may name (GET /api/v1/engines). */
+export interface EngineProfileInfo {
+  name: string;
+  display_name: string;
+  description: string;
+  categories: string[];
+  vendors: string[];
+  runs_on_simulated_devices: boolean;
+  params: { name: string; description: string }[];
+}
+
 export const deployApi = {
+  /** The engine profiles installed on the appliance. */
+  engines: () => http.get<ListPage<EngineProfileInfo>>('/engines'),
   /** Models with weights on the appliance, which are the deployable ones. */
   availableModels: () =>
     http.get<ListPage<DeployableModel>>('/models', { available: true, sort: 'name', limit: 500 }),
