@@ -75,6 +75,16 @@ TEST_F(PickerTest, ADeploymentWithoutReplicasLeavesItsShareToTheOthers) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(Choose()->deployment_id, 1);
 }
 
+// Names match as the database keeps them unique: without ASCII case.
+TEST_F(PickerTest, ServiceNamesMatchWithoutCase) {
+  routes_.Update(Table({Deployment(1, 100, {11})}));
+  auto snapshot = routes_.Snapshot();
+  ASSERT_NE(snapshot->Find("Ward-Chat"), nullptr);
+  EXPECT_EQ(snapshot->Find("WARD-CHAT")->name, "ward-chat");
+  EXPECT_EQ(snapshot->Find("ward-chat2"), nullptr);
+  EXPECT_EQ(snapshot->Find("ward"), nullptr);
+}
+
 TEST_F(PickerTest, LeastOutstandingReplicaWinsAndTiesSpread) {
   routes_.Update(Table({Deployment(1, 100, {11, 12, 13})}));
   std::map<int64_t, int> seen;

@@ -1,9 +1,20 @@
 #include "daemons/gateway/route_map.h"
 
+#include <algorithm>
+
 #include "lib/http/url.h"
 #include "lib/log/log.h"
 
 namespace hai::gateway {
+
+bool NameLess::operator()(const std::string& a, const std::string& b) const {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [&](char x, char y) {
+                                        return lower(static_cast<unsigned char>(x)) <
+                                               lower(static_cast<unsigned char>(y));
+                                      });
+}
 
 RouteMap::RouteMap() : snapshot_(std::make_shared<RouteSnapshot>()) {}
 

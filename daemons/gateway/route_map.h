@@ -25,10 +25,16 @@ struct RoutedService {
   std::vector<RoutedDeployment> deployments;
 };
 
+// Service names compare as the database stores them (COLLATE NOCASE: ASCII
+// letters without case), so `model` finds "Ward-Chat" as "ward-chat" too.
+struct NameLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+
 // One routing table as the gateway serves it, by service name.
 struct RouteSnapshot {
   int64_t version = 0;
-  std::map<std::string, RoutedService> services;
+  std::map<std::string, RoutedService, NameLess> services;
 
   const RoutedService* Find(const std::string& name) const {
     auto it = services.find(name);
