@@ -7,16 +7,12 @@
 // and against the reference measured in the same run: the same hai-engine
 // started by hand on the same model and polled on /health every 5 ms, the
 // floor no platform can go below. Goal (issue M1-4): total ≤ 5 s.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -24,7 +20,9 @@
 #include <optional>
 #include <thread>
 
+#include "lib/base/time_format.h"
 #include "lib/http/client.h"
+#include "lib/http/listening.h"
 #include "lib/proc/child.h"
 
 namespace {
@@ -39,35 +37,13 @@ int64_t NowMs() {
       .count();
 }
 
-// "2026-11-29T14:31:06.123Z" → epoch ms; -1 when malformed.
-int64_t ParseIsoMs(const std::string& s) {
-  std::tm tm{};
-  int ms = 0;
-  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
-    return -1;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
-}
-
-bool Listening(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool yes = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return yes;
-}
-
 // A base port whose daemon ports nothing listens on, below the ephemeral range.
 int FreeBase() {
   for (int attempt = 0; attempt < 200; ++attempt) {
     int base = 20000 + static_cast<int>((getpid() * 37 + attempt * 991) % 12000) / 10 * 10;
     bool free = true;
-    for (int offset : {0, 2, 10, 11, 12, 100, 120, 140}) free = free && !Listening(base + offset);
+    for (int offset : {0, 2, 10, 11, 12, 100, 120, 140})
+      free = free && !hai::http::LoopbackListening(base + offset);
     if (free) return base;
   }
   return 0;
@@ -148,7 +124,7 @@ std::optional<Split> DeployOnce(Portal& portal, int64_t model_id, int64_t org_id
     const std::string rep = "/api/v1/replicas/" + std::to_string(replica["id"].get<int64_t>());
     std::map<std::string, int64_t> at;  // first time of each reason
     for (const json& e : portal.Call("GET", rep + "/events").value("items", json::array())) {
-      int64_t t = ParseIsoMs(e.value("time", ""));
+      int64_t t = hai::ParseTime(e.value("time", "")).value_or(-1);
       std::string reason = e.value("reason", "");
       if (!at.count(reason) || t < at[reason]) at[reason] = t;
     }

@@ -1,9 +1,6 @@
 #include "daemons/ctl/embedded.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +14,7 @@
 
 #include "daemons/ctl/demo_service.h"
 #include "lib/http/client.h"
+#include "lib/http/listening.h"
 #include "lib/log/log.h"
 #include "lib/proc/child.h"
 #include "lib/systemd/signals.h"
@@ -83,22 +81,6 @@ Status WaitNodesReady(int scheduler_port, const std::string& data_dir, size_t wa
       return Status::Unavailable("the agents did not all register with the scheduler");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-}
-
-// Whether something already listens on 127.0.0.1:port. Checked before
-// starting: a health check must never be answered by somebody else's daemon.
-// A connection, not a bind: the sockets our own last run left closing
-// (TIME_WAIT, FIN_WAIT) must not stop a restart.
-bool PortTaken(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool taken = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return taken;
 }
 
 // Runs `argv` to completion (bounded by `limit`); its output goes to our stderr.
@@ -255,7 +237,8 @@ std::vector<int> PortsInUse(const UpOptions& options) {
     wanted.push_back(p.agent_base + static_cast<int>(i));
   std::vector<int> taken;
   for (int port : wanted)
-    if (PortTaken(port)) taken.push_back(port);
+    // A health check must never be answered by somebody else's daemon.
+    if (http::LoopbackListening(port)) taken.push_back(port);
   return taken;
 }
 
