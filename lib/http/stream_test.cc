@@ -57,6 +57,7 @@ class StreamTest : public ::testing::Test {
       });
     });
     router_.Add("GET", "/wait", [this](Request& req) {
+      wait_started_ = true;
       for (int i = 0; i < 2000 && !gone_seen_; ++i) {
         if (req.client_gone && req.client_gone()) gone_seen_ = true;
         std::this_thread::sleep_for(5ms);
@@ -97,6 +98,7 @@ class StreamTest : public ::testing::Test {
   std::atomic<bool> producer_done_{false};
   std::atomic<int> pieces_written_{0};
   std::atomic<bool> gone_seen_{false};
+  std::atomic<bool> wait_started_{false};
 };
 
 // A browser always sends Accept-Encoding: gzip; a compressed stream would
@@ -163,7 +165,9 @@ TEST_F(StreamTest, CancelEndsACallThatWaitsOnAQuietServer) {
     r = client.SendStreaming("GET", "/wait", "", {}, [](std::string_view) { return true; });
     returned = true;
   });
-  // The call may not have connected yet: cancel until it gives up.
+  // Cancelled only once the server runs the handler: a call cancelled before
+  // its request arrived leaves no handler to see the hang-up.
+  EXPECT_TRUE(WaitFor([&] { return wait_started_.load(); }));
   EXPECT_TRUE(WaitFor([&] {
     client.Cancel();
     return returned.load();
@@ -183,7 +187,7 @@ TEST_F(StreamTest, ProbeSeesAClientThatClosedDuringTheHandler) {
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   std::string request = "GET /wait HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   ASSERT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  std::this_thread::sleep_for(50ms);  // let the handler start (not a timing assertion)
+  EXPECT_TRUE(WaitFor([&] { return wait_started_.load(); }));  // the handler runs
   close(fd);
   EXPECT_TRUE(WaitFor([&] { return gone_seen_.load(); }));
 }
