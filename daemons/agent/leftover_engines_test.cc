@@ -7,15 +7,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "daemons/agent/tests/process_testing.h"
 #include "lib/proc/child.h"
 
 namespace hai::agent {
 namespace {
 
-bool Running(pid_t pid) {
-  auto p = proc::ProcTable().Read(pid);
-  return p.ok() && p->state != 'Z';
-}
+using testing::Running;
 
 class LeftoverEnginesTest : public ::testing::Test {
  protected:

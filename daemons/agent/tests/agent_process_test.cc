@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "daemons/agent/tests/process_testing.h"
 #include "lib/base/random.h"
 #include "lib/base/secret_file.h"
 #include "lib/cluster/replica_wire.h"
@@ -31,27 +32,9 @@ using namespace std::chrono_literals;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 const std::string kBin = HAI_TEST_BIN_DIR;
-
-bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit = 60s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
-
-bool Running(pid_t pid) {
-  auto p = proc::ProcTable().Read(pid);
-  return p.ok() && p->state != 'Z';
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
+using testing::Running;
+using testing::WaitFor;
 
 // Stands in for hai-scheduler's node routes: accepts the agent and keeps
 // every replica report it sends.

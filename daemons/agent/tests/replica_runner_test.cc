@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "daemons/agent/tests/model_server_testing.h"
+#include "daemons/agent/tests/process_testing.h"
 #include "lib/engine_profile/profile_parser.h"
 #include "lib/http/client.h"
 #include "lib/proc/proc_table.h"
@@ -26,27 +27,9 @@ namespace {
 
 using cluster::ReplicaPhase;
 using namespace std::chrono_literals;
-
-bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit = 60s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
-
-bool Running(pid_t pid) {
-  auto p = proc::ProcTable().Read(pid);
-  return p.ok() && p->state != 'Z';
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
+using testing::Running;
+using testing::WaitFor;
 
 class ReplicaRunnerTest : public ::testing::Test {
  protected:
