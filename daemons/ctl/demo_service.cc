@@ -87,12 +87,18 @@ Result<std::string> EnsureDemoService(int portal_port, const std::string& admin_
   HAI_RETURN_IF_ERROR(portal.SignIn(admin_user, admin_password));
 
   // The portal registers demo weights when it notices them in their folder.
-  HAI_ASSIGN_OR_RETURN(
-      json model, WaitUntil(deadline, "the portal to register the demo weights", [&]() -> Result<json> {
-        HAI_ASSIGN_OR_RETURN(json list, portal.Get("/api/v1/models?q=" + spec.model + "&limit=50"));
-        json m = FindItem(list, "name", spec.model);
-        return !m.is_null() && m.value("available", false) ? m : json(nullptr);
-      }));
+  auto registered = [&](const std::string& name) {
+    return WaitUntil(deadline, "the portal to register the weights of " + name,
+                     [&]() -> Result<json> {
+                       HAI_ASSIGN_OR_RETURN(json list,
+                                            portal.Get("/api/v1/models?q=" + name + "&limit=50"));
+                       json m = FindItem(list, "name", name);
+                       return !m.is_null() && m.value("available", false) ? m : json(nullptr);
+                     });
+  };
+  HAI_ASSIGN_OR_RETURN(json model, registered(spec.model));
+  for (const std::string& other : spec.also_registered)
+    HAI_RETURN_IF_ERROR(registered(other).status());
   HAI_ASSIGN_OR_RETURN(int64_t org_id, EnsureOrg(portal, spec.org));
 
   HAI_ASSIGN_OR_RETURN(json services, portal.Get("/api/v1/services?q=" + spec.service + "&limit=50"));

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "lib/base/status.h"
 
@@ -13,6 +14,9 @@ struct DemoServiceSpec {
   std::string org = "demo";            // organisation created for it when missing
   std::string service = "demo";        // also the name the replica serves
   std::string model = "demo";          // the catalogue's demo card (weights by hai-model init)
+  // Further demo models whose weights must be registered before this returns,
+  // so that "ready" means the plaza shows every demo model available.
+  std::vector<std::string> also_registered;
   std::string vendor = "ascend";       // a simulated node-1 device
   int devices_per_replica = 1;
 };

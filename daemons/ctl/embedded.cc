@@ -117,8 +117,11 @@ Status DeployDemo(const UpOptions& options, const PortMap& ports, std::string* e
                  "Services in the portal)\n");
     return Status::Ok();
   }
-  Result<std::string> url = EnsureDemoService(ports.portal, "admin", password, DemoServiceSpec(),
-                                              std::chrono::seconds(180));
+  DemoServiceSpec spec;
+  for (const DemoModel& demo : EmbeddedDemoModels())
+    if (demo.name != spec.model) spec.also_registered.push_back(demo.name);
+  Result<std::string> url =
+      EnsureDemoService(ports.portal, "admin", password, spec, std::chrono::seconds(180));
   if (url.ok()) {
     *engine_url = *url;
     return Status::Ok();
