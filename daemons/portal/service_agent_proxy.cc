@@ -1,28 +1,18 @@
 #include "daemons/portal/service_agent_proxy.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "daemons/portal/list_query.h"
 #include "lib/http/client.h"
+#include "lib/http/relayed_exchange.h"
 
 namespace hai::portal {
 namespace {
-
-using namespace std::chrono_literals;
 
 constexpr int kAgentTimeoutMs = 10'000;
 // A followed log may stay quiet for long; the reader's leaving is noticed
 // by the relay, not by this timeout.
 constexpr int kStreamTimeoutMs = 3'600'000;
-// How often a quiet stream asks whether the reader is still there.
-constexpr auto kReaderCheck = 250ms;
-// Pieces read from the agent but not yet written to a slow reader.
-constexpr size_t kMaxQueuedBytes = 1 << 20;
 // The agent's own limit.
 constexpr int64_t kMaxTail = 10'000;
 
@@ -66,84 +56,21 @@ Result<http::ClientResponse> AskAgent(const SchedulerAddress& at, const http::Ht
   return std::move(*r);
 }
 
-// Relays a chunked answer from the agent to the reader. The agent's side runs
-// on a helper thread so that this one can ask, even while the log is quiet,
-// whether the reader is still there, and cut the agent's connection once it
-// is not. Used by one stream producer call, on the server's thread.
-class StreamRelay {
- public:
-  StreamRelay(http::HttpUrl agent, std::string path, std::string token)
-      : agent_(std::move(agent)), path_(std::move(path)), token_(std::move(token)) {}
+// A followed log or downloaded file, passed on from the agent as it comes;
+// the agent's connection is cut once the reader goes.
+struct AgentStream {
+  AgentStream(const http::HttpUrl& agent, http::RelayedExchange::Request what)
+      : client(agent.host, agent.port, kStreamTimeoutMs), request(std::move(what)) {}
 
   bool Run(const http::StreamWrite& write) {
-    http::Client client(agent_.host, agent_.port, kStreamTimeoutMs);
-    std::thread pump([&] { Pump(client); });
-    const bool reader_stayed = Forward(write);
-    if (!reader_stayed) StopPump(client);
-    pump.join();
-    return reader_stayed;
+    auto reader_gone = [&write] { return !write(""); };
+    if (!exchange.Start(request, reader_gone).ok()) return !reader_gone();
+    return exchange.Forward(write) != http::RelayedExchange::End::kCallerGone;
   }
 
- private:
-  void Pump(http::Client& client) {
-    auto on_data = [this](std::string_view data) {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || queued_bytes_ < kMaxQueuedBytes; });
-      if (stop_) return false;
-      pieces_.emplace_back(data);
-      queued_bytes_ += data.size();
-      cv_.notify_all();
-      return true;
-    };
-    (void)client.SendStreaming("GET", path_, "", {{"Authorization", "Bearer " + token_}}, on_data);
-    std::lock_guard<std::mutex> lock(mu_);
-    upstream_done_ = true;
-    cv_.notify_all();
-  }
-
-  // Writes what the agent sends until it ends (true) or the reader goes (false).
-  bool Forward(const http::StreamWrite& write) {
-    for (;;) {
-      std::deque<std::string> batch;
-      bool done = false;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait_for(lock, kReaderCheck, [this] { return !pieces_.empty() || upstream_done_; });
-        batch.swap(pieces_);
-        queued_bytes_ = 0;
-        done = upstream_done_;
-      }
-      cv_.notify_all();
-      for (const std::string& piece : batch)
-        if (!write(piece)) return false;
-      if (batch.empty() && !write("")) return false;
-      if (done) return true;
-    }
-  }
-
-  // The connection may not be open yet when the reader goes: keep cutting it
-  // until the pump has given up.
-  void StopPump(http::Client& client) {
-    std::unique_lock<std::mutex> lock(mu_);
-    stop_ = true;
-    cv_.notify_all();
-    while (!upstream_done_) {
-      lock.unlock();
-      client.Cancel();
-      lock.lock();
-      cv_.wait_for(lock, 50ms, [this] { return upstream_done_; });
-    }
-  }
-
-  http::HttpUrl agent_;
-  std::string path_;
-  std::string token_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> pieces_;  // GUARDED_BY(mu_)
-  size_t queued_bytes_ = 0;         // GUARDED_BY(mu_)
-  bool upstream_done_ = false;      // GUARDED_BY(mu_)
-  bool stop_ = false;               // GUARDED_BY(mu_)
+  http::Client client;
+  http::RelayedExchange exchange{&client};
+  http::RelayedExchange::Request request;
 };
 
 }  // namespace
@@ -180,7 +107,8 @@ Result<http::Response> ReplicaLogs(const SchedulerAddress& at, const ReplicaInfo
                        AskAgent(at, agent, replica.node, path + "?tail=1"));
   if (probe.status != 200) return Relay(probe, replica.node);
   add(query.follow ? "follow=true" : "download=true");
-  auto relay = std::make_shared<StreamRelay>(agent, path + params, at.token);
+  auto relay = std::make_shared<AgentStream>(
+      agent, http::RelayedExchange::Request{"GET", path + params, "", "", Auth(at)});
   http::Response res =
       http::Response::Stream("text/plain; charset=utf-8",
                              [relay](const http::StreamWrite& write) { return relay->Run(write); });
