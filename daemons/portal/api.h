@@ -53,6 +53,10 @@ struct RouteSpec {
   std::string resource_type;  // audit resource type
   std::string summary;        // one line, for the OpenAPI check and docs
   bool self_allowed = false;  // {id} equal to the caller's user id passes the check
+  // False only for a machine route whose every call is recorded elsewhere
+  // and would flood the audit log (the gateways' call-log ingest: its rows
+  // are the record). Such a route needs no audit action.
+  bool audited = true;
 };
 
 // The management API: wraps each handler with authentication, the

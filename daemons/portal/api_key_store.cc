@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* kColumns =
     "k.id, k.org_id, o.name, k.user_id, u.username, k.name, k.prefix, k.scopes, "
-    "k.allowed_services, k.expires_at, k.created_at, k.last_used_at, k.revoked_at, u.disabled";
+    "k.allowed_services, k.expires_at, k.created_at, k.last_used_at, k.revoked_at, u.disabled, "
+    "k.rpm_limit, k.tpm_limit, o.rpm_limit, o.tpm_limit";
 constexpr const char* kFrom =
     "api_keys k JOIN orgs o ON o.id = k.org_id JOIN users u ON u.id = k.user_id";
 const std::string kSelect = std::string("SELECT ") + kColumns + " FROM " + kFrom;
@@ -47,6 +48,8 @@ ApiKey Read(const store::Statement& s) {
   k.last_used_at = s.OptInt(11);
   k.revoked_at = s.OptInt(12);
   k.owner_disabled = s.Int(13) != 0;
+  k.limits = {s.OptInt(14), s.OptInt(15)};
+  k.org_limits = {s.OptInt(16), s.OptInt(17)};
   return k;
 }
 
@@ -57,12 +60,13 @@ Result<std::pair<ApiKey, std::string>> Create(Database::Tx& tx, const NewKey& ke
   std::string prefix = secret.substr(0, 14);
   HAI_ASSIGN_OR_RETURN(store::Statement s,
                        tx.Prepare("INSERT INTO api_keys(org_id, user_id, name, prefix, key_hash, "
-                                  "scopes, allowed_services, expires_at, created_at) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                  "scopes, allowed_services, expires_at, created_at, rpm_limit, tpm_limit) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   s.Bind(1, key.org_id).Bind(2, key.user_id).Bind(3, key.name).Bind(4, prefix);
   s.Bind(5, Sha256Hex(secret)).Bind(6, JoinLines(key.scopes));
   if (key.allowed_services) s.Bind(7, JoinLines(*key.allowed_services));
   else s.BindNull(7);
+  s.Bind(10, key.limits.rpm).Bind(11, key.limits.tpm);
   HAI_RETURN_IF_ERROR(s.Bind(8, key.expires_at).Bind(9, now).Run());
   HAI_ASSIGN_OR_RETURN(ApiKey stored, Get(tx, tx.LastInsertId()));
   return std::make_pair(std::move(stored), std::move(secret));
@@ -97,6 +101,14 @@ Result<Page<ApiKey>> List(Database::Tx& tx, const Filter& filter, const ListWind
   page.items = std::move(rows.first);
   page.total = rows.second;
   return page;
+}
+
+Status SetLimits(Database::Tx& tx, int64_t id, const RateLimits& limits) {
+  HAI_ASSIGN_OR_RETURN(store::Statement s,
+                       tx.Prepare("UPDATE api_keys SET rpm_limit = ?, tpm_limit = ? WHERE id = ?"));
+  HAI_RETURN_IF_ERROR(s.Bind(1, limits.rpm).Bind(2, limits.tpm).Bind(3, id).Run());
+  if (tx.Changes() == 0) return Status::NotFound("API key " + std::to_string(id) + " not found");
+  return Status::Ok();
 }
 
 Status Revoke(Database::Tx& tx, int64_t id, int64_t now) {

@@ -23,6 +23,7 @@ struct NewKey {
   std::vector<std::string> scopes;
   std::optional<std::vector<std::string>> allowed_services;
   std::optional<int64_t> expires_at;
+  RateLimits limits;
 };
 
 struct Filter {
@@ -39,6 +40,7 @@ Result<std::pair<ApiKey, std::string>> Create(Database::Tx& tx, const NewKey& ke
 Result<ApiKey> Get(Database::Tx& tx, int64_t id);
 Result<Page<ApiKey>> List(Database::Tx& tx, const Filter& filter, const ListWindow& window,
                           int64_t now);
+Status SetLimits(Database::Tx& tx, int64_t id, const RateLimits& limits);
 Status Revoke(Database::Tx& tx, int64_t id, int64_t now);
 Status RevokeForMember(Database::Tx& tx, int64_t org_id, int64_t user_id, int64_t now);
 // The key record for a presented secret, whatever its state; nullopt if unknown.

@@ -34,7 +34,9 @@ nlohmann::json ToJson(const Org& o) {
           {"name", o.name},
           {"description", o.description},
           {"created_at", FormatIso8601(o.created_at)},
-          {"member_count", o.member_count}};
+          {"member_count", o.member_count},
+          {"rpm_limit", OptValue(o.limits.rpm)},
+          {"tpm_limit", OptValue(o.limits.tpm)}};
 }
 
 nlohmann::json ToJson(const Member& m) {
@@ -64,6 +66,8 @@ nlohmann::json ToJson(const ApiKey& k, int64_t now) {
           {"created_at", FormatIso8601(k.created_at)},
           {"last_used_at", OptTime(k.last_used_at)},
           {"revoked_at", OptTime(k.revoked_at)},
+          {"rpm_limit", OptValue(k.limits.rpm)},
+          {"tpm_limit", OptValue(k.limits.tpm)},
           {"status", k.StatusAt(now)}};
 }
 

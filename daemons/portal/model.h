@@ -24,12 +24,19 @@ struct User {
   std::optional<int64_t> last_login_at;
 };
 
+// Requests and tokens per minute the gateways allow; nullopt = no limit.
+struct RateLimits {
+  std::optional<int64_t> rpm;
+  std::optional<int64_t> tpm;
+};
+
 struct Org {
   int64_t id = 0;
   std::string name;
   std::string description;
   int64_t created_at = 0;
   int64_t member_count = 0;
+  RateLimits limits;
 };
 
 struct Member {
@@ -62,6 +69,8 @@ struct ApiKey {
   std::optional<int64_t> last_used_at;
   std::optional<int64_t> revoked_at;
   bool owner_disabled = false;
+  RateLimits limits;
+  RateLimits org_limits;  // the key's organisation's, for the gateways
 
   std::string StatusAt(int64_t now) const {
     if (revoked_at) return "revoked";

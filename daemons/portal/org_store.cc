@@ -5,11 +5,11 @@ namespace {
 
 constexpr const char* kColumns =
     "o.id, o.name, o.description, o.created_at, "
-    "(SELECT count(*) FROM memberships m WHERE m.org_id = o.id)";
+    "(SELECT count(*) FROM memberships m WHERE m.org_id = o.id), o.rpm_limit, o.tpm_limit";
 const std::string kSelect = std::string("SELECT ") + kColumns + " FROM orgs o";
 
 Org Read(const store::Statement& s) {
-  return Org{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4)};
+  return Org{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), {s.OptInt(5), s.OptInt(6)}};
 }
 
 Result<int64_t> Count(Database::Tx& tx, const std::string& sql, int64_t id) {
@@ -43,6 +43,15 @@ Result<Org> Get(Database::Tx& tx, int64_t id) {
   HAI_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status::NotFound("organisation " + std::to_string(id) + " not found");
   return Read(s);
+}
+
+Status SetLimits(Database::Tx& tx, int64_t id, const RateLimits& limits, int64_t now) {
+  HAI_ASSIGN_OR_RETURN(
+      store::Statement s,
+      tx.Prepare("UPDATE orgs SET rpm_limit = ?, tpm_limit = ?, updated_at = ? WHERE id = ?"));
+  HAI_RETURN_IF_ERROR(s.Bind(1, limits.rpm).Bind(2, limits.tpm).Bind(3, now).Bind(4, id).Run());
+  if (tx.Changes() == 0) return Status::NotFound("organisation " + std::to_string(id) + " not found");
+  return Status::Ok();
 }
 
 Result<Page<Org>> List(Database::Tx& tx, const Filter& filter, const ListWindow& window) {

@@ -23,6 +23,7 @@ Result<Org> Get(Database::Tx& tx, int64_t id);
 Result<Page<Org>> List(Database::Tx& tx, const Filter& filter, const ListWindow& window);
 Status Update(Database::Tx& tx, int64_t id, const std::optional<std::string>& name,
               const std::optional<std::string>& description, int64_t now);
+Status SetLimits(Database::Tx& tx, int64_t id, const RateLimits& limits, int64_t now);
 // Refuses while members or API keys remain: deleting must not orphan anything.
 Status Delete(Database::Tx& tx, int64_t id);
 

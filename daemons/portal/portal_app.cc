@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "daemons/portal/audit_log.h"
+#include "daemons/portal/call_log_retention.h"
 #include "daemons/portal/routes.h"
 #include "daemons/portal/service_store.h"
 #include "daemons/portal/user_store.h"
@@ -188,6 +189,7 @@ void PortalApp::Tick() {
     last_retention_ms_ = now;
     auto removed = RunRetention();
     if (!removed.ok()) log::Error("audit retention failed", {{"error", removed.status().message()}});
+    RunCallLogRetention();
   }
 }
 
@@ -221,6 +223,20 @@ Result<int64_t> PortalApp::RunRetention() {
   log::Info("audit retention ran", {{"removed", static_cast<long long>(removed)},
                                     {"retention_days", config_.audit_retention_days}});
   return removed;
+}
+
+void PortalApp::RunCallLogRetention() {
+  CallLogRetention retention{config_.call_log_retention_days, config_.monitoring_retention_days};
+  auto removed = ApplyCallLogRetention(db_.get(), clock_->NowMs(), retention);
+  if (!removed.ok()) {
+    log::Error("call-log retention failed", {{"error", removed.status().message()}});
+    return;
+  }
+  log::Info("call-log retention ran",
+            {{"call_logs_removed", static_cast<long long>(removed->call_logs)},
+             {"rollup_rows_removed", static_cast<long long>(removed->rollup_rows)},
+             {"call_log_retention_days", config_.call_log_retention_days},
+             {"monitoring_retention_days", config_.monitoring_retention_days}});
 }
 
 std::unique_ptr<Api> RouteTableForDocs(Services* services) {

@@ -27,10 +27,13 @@ class PortalApp {
   Status Start();
   void Stop();
   // Housekeeping from the main loop: expired sessions, deleted services whose
-  // deployments are gone, the daily audit retention.
+  // deployments are gone, the daily audit and call-log retention.
   void Tick();
   // Removes audit entries past the retention and audits that it did.
   Result<int64_t> RunRetention();
+  // Removes call logs and monitoring rollups past their retention (daily,
+  // with the audit retention; failures are logged).
+  void RunCallLogRetention();
   // Removes deleted services whose last deployment the scheduler removed.
   Result<int64_t> RemoveDeletedServices();
 

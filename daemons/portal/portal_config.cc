@@ -29,6 +29,8 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
   p.Read("password_hash_memory_kib", &c.password_hash_memory_kib, 8, 1 << 20);
   p.Read("audit_retention_days", &c.audit_retention_days, 1, 36500);
   p.Read("audit_retention_override", &c.audit_retention_override);
+  p.Read("call_log_retention_days", &c.call_log_retention_days, 1, 36500);
+  p.Read("monitoring_retention_days", &c.monitoring_retention_days, 1, 36500);
   p.Read("secure_cookies", &c.secure_cookies);
   p.Read("catalog_dir", &c.catalog_dir);
   p.Read("model_import_max_bytes", &c.model_import_max_bytes, 1 << 20, int64_t{1} << 50);

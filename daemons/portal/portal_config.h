@@ -15,7 +15,8 @@ struct PortalConfig {
   std::string listen = "127.0.0.1";
   int port = 8080;
   int threads = 8;
-  int64_t max_body_bytes = 1 << 20;
+  // A gateway's call-log batch may be 8 MiB (docs/call-logs.md).
+  int64_t max_body_bytes = 8 << 20;
   std::string web_dir = "/usr/share/hai/web";
   std::string openapi_file = "/usr/share/hai/api/openapi.json";
   int64_t session_idle_minutes = 30;
@@ -28,6 +29,10 @@ struct PortalConfig {
   int64_t password_hash_memory_kib = 19456;
   int audit_retention_days = 180;
   bool audit_retention_override = false;  // allows fewer than 180 days
+  // Call-log rows, and hour/day monitoring rollups (minute rollups: at most
+  // 14 days), are removed past these by the daily retention job.
+  int call_log_retention_days = 30;
+  int monitoring_retention_days = 400;
   bool secure_cookies = false;
   std::string log_level = "info";
   std::string cluster_token_file;  // default: <data_dir>/cluster-token

@@ -30,6 +30,22 @@ TEST(PortalConfigTest, RetentionBelow180NeedsOverride) {
   EXPECT_TRUE(ok.ok());
 }
 
+TEST(PortalConfigTest, CallLogRetention) {
+  auto defaults = Parse("[portal]\n");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->call_log_retention_days, 30);
+  EXPECT_EQ(defaults->monitoring_retention_days, 400);
+  EXPECT_EQ(defaults->max_body_bytes, 8 << 20);  // a gateway's call-log batch fits
+  auto c = Parse("[portal]\ncall_log_retention_days = 7\nmonitoring_retention_days = 90\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->call_log_retention_days, 7);
+  EXPECT_EQ(c->monitoring_retention_days, 90);
+  EXPECT_EQ(Parse("[portal]\ncall_log_retention_days = 0\n").status().field(),
+            "portal.call_log_retention_days");
+  EXPECT_EQ(Parse("[portal]\nmonitoring_retention_days = \"long\"\n").status().field(),
+            "portal.monitoring_retention_days");
+}
+
 TEST(PortalConfigTest, BadKeysAreNamed) {
   EXPECT_EQ(Parse("[portal]\nprot = 1\n").status().message(), "hai.toml: portal.prot: unknown key");
   EXPECT_EQ(Parse("[log]\nlevel = \"loud\"\n").status().field(), "log.level");

@@ -47,13 +47,15 @@ std::string_view PermissionName(Permission p) {
     case Permission::kModelManage: return "model.manage";
     case Permission::kServiceRead: return "service.read";
     case Permission::kServiceManage: return "service.manage";
+    case Permission::kCallLogRead: return "call_log.read";
+    case Permission::kMonitoringRead: return "monitoring.read";
   }
   return "unknown";
 }
 
 std::span<const RoleRule> RoleTable() {
   //                 permission                      org_admin developer caller  scope
-  static constexpr std::array<RoleRule, 23> kTable = {{
+  static constexpr std::array<RoleRule, 25> kTable = {{
       {Permission::kSelf, true, true, true, "own profile, password, sign-out"},
       {Permission::kOrgList, true, true, true, "organisations the user belongs to"},
       {Permission::kOrgCreate, false, false, false, "platform admin only"},
@@ -80,6 +82,10 @@ std::span<const RoleRule> RoleTable() {
        "own organisations' services, deployments, replicas, logs and events"},
       {Permission::kServiceManage, true, true, false,
        "create, scale, stop and delete own organisations' services"},
+      {Permission::kCallLogRead, true, true, true,
+       "org admin, developer: own organisations' calls; caller: own calls"},
+      {Permission::kMonitoringRead, true, true, false,
+       "monitoring series of own organisations' calls"},
   }};
   return kTable;
 }

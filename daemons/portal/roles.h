@@ -40,6 +40,8 @@ enum class Permission {
   kModelManage,     // import, edit and delete models
   kServiceRead,     // model services, deployments, replicas, their logs and events
   kServiceManage,   // create, scale, stop and delete services and deployments
+  kCallLogRead,     // the gateway's call log (callers: their own calls)
+  kMonitoringRead,  // monitoring series from the call-log rollups
 };
 
 std::string_view PermissionName(Permission p);

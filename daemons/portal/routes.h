@@ -19,6 +19,13 @@ void AddReplicaRoutes(Api* api, Services* s);
 void AddEngineRoutes(Api* api, Services* s);
 // POST /api/v1/services/{id}/chat/completions and /embeddings ("try online").
 void AddTryRoutes(Api* api, Services* s);
+// POST /api/v1/playground/{chat/completions,completions,embeddings,rerank}:
+// the portal's pages call models through the gateway.
+void AddPlaygroundRoutes(Api* api, Services* s);
+// POST /internal/v1/call-logs (the gateways) and GET /api/v1/call-logs.
+void AddCallLogRoutes(Api* api, Services* s);
+// GET /api/v1/monitoring/series from the call-log rollups.
+void AddMonitoringRoutes(Api* api, Services* s);
 // GET /api/v1/openapi.json from the file in `docs_dir`.
 void AddDocsRoutes(Api* api, const std::string& openapi_path);
 
@@ -34,7 +41,10 @@ inline void AddAllRoutes(Api* api, Services* s, const std::string& openapi_path)
   AddServiceRoutes(api, s);
   AddReplicaRoutes(api, s);
   AddTryRoutes(api, s);
+  AddPlaygroundRoutes(api, s);
   AddEngineRoutes(api, s);
+  AddCallLogRoutes(api, s);
+  AddMonitoringRoutes(api, s);
   AddDocsRoutes(api, openapi_path);
 }
 

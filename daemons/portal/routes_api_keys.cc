@@ -2,6 +2,7 @@
 
 #include "daemons/portal/api_key_store.h"
 #include "daemons/portal/json_views.h"
+#include "daemons/portal/rate_limits.h"
 #include "daemons/portal/routes.h"
 #include "lib/base/time_format.h"
 #include "lib/http/json_body.h"
@@ -77,7 +78,9 @@ Result<Response> CreateKey(Services* s, Call& call) {
   body.Required("scopes", &nk.scopes);
   body.Optional("expires_at", &expires);
   body.Optional("allowed_services", &nk.allowed_services);
+  ReadLimits(body, &nk.limits);
   HAI_RETURN_IF_ERROR(body.Finish());
+  HAI_RETURN_IF_ERROR(CheckLimits(nk.limits));
   HAI_RETURN_IF_ERROR(http::CheckText("name", nk.name, 1, 64));
   HAI_RETURN_IF_ERROR(CheckScopes(nk.scopes));
   std::sort(nk.scopes.begin(), nk.scopes.end());
@@ -133,6 +136,35 @@ Result<Response> RevokeKey(Services* s, Call& call) {
   return Response::NoContent();
 }
 
+// A key's owner may cap it when making it; raising or lifting a cap later is
+// for whoever administers the organisation, or the cap would mean nothing.
+Result<Response> UpdateKeyLimits(Services* s, Call& call) {
+  HAI_ASSIGN_OR_RETURN(int64_t id, PathId(call.req, "id"));
+  HAI_ASSIGN_OR_RETURN(http::JsonBody body, http::JsonBody::Parse(call.req.body));
+  const int64_t now = s->clock->NowMs();
+  ApiKey key;
+  HAI_RETURN_IF_ERROR(s->db->Write([&](Database::Tx& tx) -> Status {
+    HAI_ASSIGN_OR_RETURN(key, api_keys::Get(tx, id));
+    if (!MayManageKey(*call.who, key))
+      return Status::NotFound("API key " + std::to_string(id) + " not found");
+    call.org_id = key.org_id;
+    if (!call.who->IsAdmin() && call.who->RoleIn(key.org_id) != Role::kOrgAdmin)
+      return Status::PermissionDenied(
+          "only an administrator of the key's organisation may change its limits");
+    RateLimits limits = key.limits;
+    if (!ReadLimits(body, &limits))
+      return Status::InvalidArgument("name rpm_limit or tpm_limit to change", "rpm_limit");
+    HAI_RETURN_IF_ERROR(body.Finish());
+    HAI_RETURN_IF_ERROR(CheckLimits(limits));
+    HAI_RETURN_IF_ERROR(api_keys::SetLimits(tx, id, limits));
+    call.summary = "prefix=" + key.prefix + " limits " + LimitsJson(key.limits).dump() + " -> " +
+                   LimitsJson(limits).dump();
+    HAI_ASSIGN_OR_RETURN(key, api_keys::Get(tx, id));
+    return Status::Ok();
+  }));
+  return Response::Json(200, ToJson(key, now));
+}
+
 }  // namespace
 
 void AddApiKeyRoutes(Api* api, Services* s) {
@@ -145,6 +177,10 @@ void AddApiKeyRoutes(Api* api, Services* s) {
   api->Add({"DELETE", "/api/v1/api-keys/{id}", Permission::kApiKeyRevoke, "api_key.revoke",
             "api_key", "Revoke an API key"},
            [s](Call& c) { return RevokeKey(s, c); });
+  api->Add({"PATCH", "/api/v1/api-keys/{id}", Permission::kApiKeyRevoke, "api_key.update",
+            "api_key",
+            "Change an API key's rpm_limit / tpm_limit (organisation administrators)"},
+           [s](Call& c) { return UpdateKeyLimits(s, c); });
 }
 
 }  // namespace hai::portal

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "daemons/portal/api_key_store.h"
+#include "daemons/portal/rate_limits.h"
 #include "daemons/portal/routes.h"
 #include "lib/base/time_format.h"
 
@@ -36,7 +37,10 @@ Result<Response> ValidateKey(Services* s, Call& call) {
                                                  ? nlohmann::json(*key->allowed_services)
                                                  : nlohmann::json(nullptr)},
                         {"expires_at", key->expires_at ? nlohmann::json(FormatIso8601(*key->expires_at))
-                                                       : nlohmann::json(nullptr)}};
+                                                       : nlohmann::json(nullptr)},
+                        {"key_prefix", key->prefix},
+                        {"limits", {{"key", LimitsJson(key->limits)},
+                                    {"org", LimitsJson(key->org_limits)}}}};
   return Response::Json(200, out);
 }
 

@@ -1,6 +1,7 @@
 #include "daemons/portal/api_key_store.h"
 #include "daemons/portal/json_views.h"
 #include "daemons/portal/org_store.h"
+#include "daemons/portal/rate_limits.h"
 #include "daemons/portal/routes.h"
 #include "daemons/portal/user_store.h"
 #include "lib/http/json_body.h"
@@ -75,16 +76,33 @@ Result<Response> UpdateOrg(Services* s, Call& call) {
   std::optional<std::string> name, description;
   body.Optional("name", &name);
   body.Optional("description", &description);
+  RateLimits limits;
+  const bool new_limits = ReadLimits(body, &limits);
   HAI_RETURN_IF_ERROR(body.Finish());
+  // An organisation's administrators must not lift their own organisation's cap.
+  if (new_limits && !call.who->IsAdmin())
+    return Status::PermissionDenied("only a platform administrator may change an organisation's "
+                                    "rpm_limit and tpm_limit");
   if (name) HAI_RETURN_IF_ERROR(http::CheckText("name", *name, 1, 64));
   if (description) HAI_RETURN_IF_ERROR(http::CheckText("description", *description, 0, 1000));
   Org org;
   HAI_RETURN_IF_ERROR(s->db->Write([&](Database::Tx& tx) -> Status {
     HAI_ASSIGN_OR_RETURN(Org before, orgs::Get(tx, id));
     HAI_RETURN_IF_ERROR(orgs::Update(tx, id, name, description, s->clock->NowMs()));
+    if (new_limits) {
+      // Only the fields named change; the other keeps its value.
+      RateLimits merged = before.limits;
+      if (body.Has("rpm_limit")) merged.rpm = limits.rpm;
+      if (body.Has("tpm_limit")) merged.tpm = limits.tpm;
+      HAI_RETURN_IF_ERROR(CheckLimits(merged));
+      HAI_RETURN_IF_ERROR(orgs::SetLimits(tx, id, merged, s->clock->NowMs()));
+    }
     HAI_ASSIGN_OR_RETURN(org, orgs::Get(tx, id));
     if (name && *name != before.name) call.summary = "name: " + before.name + " -> " + *name;
     if (description) call.summary += std::string(call.summary.empty() ? "" : "; ") + "description changed";
+    if (new_limits)
+      call.summary += std::string(call.summary.empty() ? "" : "; ") + "limits " +
+                      LimitsJson(before.limits).dump() + " -> " + LimitsJson(org.limits).dump();
     return Status::Ok();
   }));
   return Response::Json(200, ToJson(org));

@@ -99,6 +99,14 @@ Result<ModelService> Get(Database::Tx& tx, int64_t id) {
   return Read(s);
 }
 
+Result<std::optional<ModelService>> FindByName(Database::Tx& tx, const std::string& name) {
+  HAI_ASSIGN_OR_RETURN(store::Statement s, tx.Prepare("SELECT " + kColumns + " FROM " + kFrom +
+                                                      " WHERE s.name = ? COLLATE NOCASE"));
+  HAI_ASSIGN_OR_RETURN(bool row, s.Bind(1, name).Step());
+  if (!row) return std::optional<ModelService>();
+  return std::optional<ModelService>(Read(s));
+}
+
 Result<Page<ModelService>> List(Database::Tx& tx, const Filter& filter, const ListWindow& window) {
   Where where;
   if (filter.org_id) where.And("s.org_id = ?", {*filter.org_id});

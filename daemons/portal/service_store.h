@@ -28,6 +28,8 @@ struct NewService {
 // A taken name (case-insensitive) is AlreadyExists naming `name`.
 Result<ModelService> Insert(Database::Tx& tx, const NewService& s, int64_t now);
 Result<ModelService> Get(Database::Tx& tx, int64_t id);
+// Names are unique without ASCII case, as the gateway matches them.
+Result<std::optional<ModelService>> FindByName(Database::Tx& tx, const std::string& name);
 
 struct Filter {
   std::optional<int64_t> org_id;

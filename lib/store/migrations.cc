@@ -11,6 +11,8 @@ const std::vector<Migration>& ControlPlaneMigrations() {
       {3, "allocation ledger", std::string(kSchemaAllocationsV3)},
       {4, "model registry", std::string(kSchemaModelsV4)},
       {5, "services and deployments", std::string(kSchemaDeploymentsV5)},
+      {6, "rate limits", std::string(kSchemaRateLimitsV6)},
+      {7, "call logs and monitoring rollups", std::string(kSchemaCallLogsV7)},
   };
   return kMigrations;
 }

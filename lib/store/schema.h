@@ -23,4 +23,12 @@ extern const std::string_view kSchemaModelsV4;
 // for replicas and their events): model services and what runs them.
 extern const std::string_view kSchemaDeploymentsV5;
 
+// Migration 6 (owner: hai-portal): requests and tokens per minute allowed to
+// an API key and to an organisation.
+extern const std::string_view kSchemaRateLimitsV6;
+
+// Migration 7 (owner: hai-portal): the gateway's call logs and the
+// per-minute, per-hour and per-day monitoring rollups derived from them.
+extern const std::string_view kSchemaCallLogsV7;
+
 }  // namespace hai::store

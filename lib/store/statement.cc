@@ -39,6 +39,18 @@ Statement& Statement::BindNull(int pos) {
   return *this;
 }
 
+Statement& Statement::BindBlob(int pos, std::string_view bytes) {
+  // A null pointer would store NULL; an empty blob is still a value.
+  const void* data = bytes.empty() ? "" : bytes.data();
+  if (sqlite3_bind_blob64(stmt_, pos, data, bytes.size(), SQLITE_TRANSIENT) !=
+          SQLITE_OK &&
+      bind_error_.ok())
+    bind_error_ = Status::Internal(sqlite3_errmsg(db_));
+  return *this;
+}
+
+void Statement::Reset() { sqlite3_reset(stmt_); }
+
 Result<bool> Statement::Step() {
   if (!bind_error_.ok()) return bind_error_;
   int rc = sqlite3_step(stmt_);
@@ -71,6 +83,13 @@ std::string Statement::Text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (!p) return {};
   return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::string Statement::Blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  if (!p) return {};
+  return std::string(static_cast<const char*>(p),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 

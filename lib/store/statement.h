@@ -32,6 +32,8 @@ class Statement {
   Statement& Bind(int pos, const std::string& value) { return Bind(pos, std::string_view(value)); }
   Statement& Bind(int pos, bool value) { return Bind(pos, static_cast<int64_t>(value)); }
   Statement& BindNull(int pos);
+  // Bytes stored as a BLOB (a TEXT bind would claim they are UTF-8).
+  Statement& BindBlob(int pos, std::string_view bytes);
   template <typename T>
   Statement& Bind(int pos, const std::optional<T>& value) {
     return value ? Bind(pos, *value) : BindNull(pos);
@@ -41,6 +43,9 @@ class Statement {
   Result<bool> Step();
   // Runs a statement that returns no rows.
   Status Run();
+  // Makes the statement ready to run again (bindings are kept), for
+  // statements reused inside one transaction.
+  void Reset();
 
   bool IsNull(int col) const;
   int64_t Int(int col) const;
@@ -48,6 +53,7 @@ class Statement {
   std::string Text(int col) const;
   std::optional<int64_t> OptInt(int col) const;
   std::optional<std::string> OptText(int col) const;
+  std::string Blob(int col) const;  // "" for NULL
 
  private:
   sqlite3* db_;
