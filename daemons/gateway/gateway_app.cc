@@ -12,6 +12,9 @@ namespace {
 // Idle kept-alive connections per replica: each holds one of the engine's
 // HTTP threads while open, and every node's gateway keeps its own.
 constexpr size_t kIdlePerReplica = 16;
+// How long a stopping gateway tries to hand its queued call records over
+// (systemd's stop timeout is far longer).
+constexpr std::chrono::seconds kCallLogFlush{5};
 
 }  // namespace
 
@@ -37,16 +40,25 @@ Result<std::unique_ptr<GatewayApp>> GatewayApp::Create(const GatewayConfig& conf
   app->keys_ = std::make_unique<KeyCache>(
       app->validator_.get(), clock,
       KeyCacheOptions{config.key_cache_ttl_ms, static_cast<size_t>(config.key_cache_max_entries)});
+  app->callers_ = std::make_unique<CallerIdentity>(app->keys_.get(), token, app->metrics_.get());
+  app->limiter_ = std::make_unique<RateLimiter>(clock);
+  CallLogOptions call_log;
+  call_log.queue = static_cast<size_t>(config.call_log_queue);
+  call_log.batch = static_cast<size_t>(config.call_log_batch);
+  call_log.flush_ms = config.call_log_flush_ms;
+  app->call_log_ = std::make_unique<CallLogSink>(portal, token, call_log, app->metrics_.get());
   app->picker_ = std::make_unique<Picker>(std::move(scorer), std::random_device{}());
   app->upstreams_ =
       std::make_unique<ClientPool>(static_cast<int>(config.upstream_timeout_ms),
                                    static_cast<int>(config.connect_timeout_ms), kIdlePerReplica);
   app->proxy_ = std::make_unique<InferenceProxy>(
-      ProxyDeps{app->keys_.get(),
+      ProxyDeps{app->callers_.get(),
                 &app->routes_,
                 app->picker_.get(),
                 app->upstreams_.get(),
                 app->metrics_.get(),
+                app->limiter_.get(),
+                app->call_log_.get(),
                 clock,
                 {config.retries, config.eject_ms, config.max_eject_ms}});
   app->follower_ =
@@ -64,6 +76,7 @@ Status GatewayApp::Start() {
   http::ServerOptions opts =
       GatewayServerOptions(config_.listen, config_.port, config_.threads, config_.max_body_bytes);
   server_ = std::make_unique<http::Server>(opts, &router_, &registry_);
+  call_log_->Start();
   HAI_RETURN_IF_ERROR(server_->Start());
   follower_->Start();
   prober_->Start();
@@ -78,6 +91,8 @@ void GatewayApp::Stop() {
   if (server_) server_->Stop();
   if (follower_) follower_->Stop();
   if (prober_) prober_->Stop();
+  // After the server: the calls that were still running have their records.
+  if (call_log_) call_log_->Stop(kCallLogFlush);
 }
 
 }  // namespace hai::gateway

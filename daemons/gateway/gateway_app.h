@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "daemons/gateway/call_log_sink.h"
+#include "daemons/gateway/caller_identity.h"
 #include "daemons/gateway/client_pool.h"
 #include "daemons/gateway/gateway_config.h"
 #include "daemons/gateway/gateway_metrics.h"
@@ -9,6 +11,7 @@
 #include "daemons/gateway/key_cache.h"
 #include "daemons/gateway/picker.h"
 #include "daemons/gateway/portal_key_validator.h"
+#include "daemons/gateway/rate_limiter.h"
 #include "daemons/gateway/replica_prober.h"
 #include "daemons/gateway/route_follower.h"
 #include "daemons/gateway/route_map.h"
@@ -27,6 +30,7 @@ class GatewayApp {
                                                     const Clock* clock);
   ~GatewayApp();
   Status Start();
+  // Stops serving, then sends the call records still queued (bounded).
   void Stop();
   int port() const { return server_ ? server_->port() : 0; }
 
@@ -39,6 +43,9 @@ class GatewayApp {
   std::unique_ptr<GatewayMetrics> metrics_;
   std::unique_ptr<PortalKeyValidator> validator_;
   std::unique_ptr<KeyCache> keys_;
+  std::unique_ptr<CallerIdentity> callers_;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<CallLogSink> call_log_;
   RouteMap routes_;
   std::unique_ptr<Picker> picker_;
   std::unique_ptr<ClientPool> upstreams_;

@@ -25,6 +25,9 @@ Result<GatewayConfig> ReadGatewayConfig(const config::File& file) {
   g.Read("eject_ms", &c.eject_ms, 10, 600000);
   g.Read("max_eject_ms", &c.max_eject_ms, 10, 3'600'000);
   g.Read("scorer", &c.scorer);
+  g.Read("call_log_queue", &c.call_log_queue, 1, 10'000'000);
+  g.Read("call_log_batch", &c.call_log_batch, 1, 2000);
+  g.Read("call_log_flush_ms", &c.call_log_flush_ms, 10, 60000);
   HAI_RETURN_IF_ERROR(g.Finish());
   config::Section log = file.Get("log");
   log.Read("level", &c.log_level);
@@ -56,6 +59,11 @@ Status ValidateGatewayConfig(const GatewayConfig& c, const std::string& source) 
         source + ": gateway.max_eject_ms: must not be below gateway.eject_ms (" +
             std::to_string(c.eject_ms) + ")",
         "gateway.max_eject_ms");
+  if (c.call_log_batch > c.call_log_queue)
+    return Status::InvalidArgument(
+        source + ": gateway.call_log_batch: must not be above gateway.call_log_queue (" +
+            std::to_string(c.call_log_queue) + ")",
+        "gateway.call_log_batch");
   ScorerRegistry scorers;
   RegisterBuiltinScorers(&scorers);
   if (!scorers.Has(c.scorer))

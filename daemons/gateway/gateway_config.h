@@ -36,6 +36,12 @@ struct GatewayConfig {
   int64_t eject_ms = 2000;
   int64_t max_eject_ms = 30000;
   std::string scorer = "least_outstanding";
+  // Call records waiting for the portal (beyond: dropped and counted), sent
+  // in batches of at most call_log_batch, a partial batch after
+  // call_log_flush_ms.
+  int64_t call_log_queue = 100000;
+  int64_t call_log_batch = 1000;
+  int64_t call_log_flush_ms = 1000;
   std::string log_level = "info";
   std::string cluster_token_file;  // [cluster] token_file; default <data_dir>/cluster-token
   std::string cluster_portal_url = "http://127.0.0.1:8080";

@@ -22,6 +22,9 @@ TEST(GatewayConfigTest, DefaultsAreTheInstalledLayout) {
   EXPECT_EQ(c->retries, 2);
   EXPECT_LE(c->key_cache_ttl_ms, 5000) << "revocation must take effect within 5 s";
   EXPECT_EQ(c->scorer, "least_outstanding");
+  EXPECT_EQ(c->call_log_queue, 100000);
+  EXPECT_EQ(c->call_log_batch, 1000);
+  EXPECT_EQ(c->call_log_flush_ms, 1000);
 }
 
 TEST(GatewayConfigTest, ReadsItsSectionAndTheClusterOne) {
@@ -29,13 +32,17 @@ TEST(GatewayConfigTest, ReadsItsSectionAndTheClusterOne) {
       "[cluster]\nportal_url = \"http://10.0.0.1:8080\"\nscheduler_url = \"http://10.0.0.1:7001\"\n"
       "token_file = \"/etc/hai/token\"\n"
       "[gateway]\nport = 9000\nlisten = \"0.0.0.0\"\nmax_body_bytes = 65536\nretries = 1\n"
-      "key_cache_ttl_ms = 1000\neject_ms = 500\nmax_eject_ms = 4000\nthreads = 16\n");
+      "key_cache_ttl_ms = 1000\neject_ms = 500\nmax_eject_ms = 4000\nthreads = 16\n"
+      "call_log_queue = 500\ncall_log_batch = 50\ncall_log_flush_ms = 100\n");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->listen, "0.0.0.0");
   EXPECT_EQ(c->max_body_bytes, 65536);
   EXPECT_EQ(c->retries, 1);
   EXPECT_EQ(c->key_cache_ttl_ms, 1000);
+  EXPECT_EQ(c->call_log_queue, 500);
+  EXPECT_EQ(c->call_log_batch, 50);
+  EXPECT_EQ(c->call_log_flush_ms, 100);
   EXPECT_EQ(c->TokenPath(), "/etc/hai/token");
   EXPECT_EQ(c->PortalUrl(), "http://10.0.0.1:8080");
   EXPECT_EQ(c->SchedulerUrl(), "http://10.0.0.1:7001");
@@ -63,6 +70,10 @@ TEST(GatewayConfigTest, ErrorsNameTheFileAndTheKey) {
   expect("[gateway]\nportal_url = \"https://x\"\n", "gateway.portal_url");
   expect("[cluster]\nscheduler_url = \"localhost:7001\"\n", "cluster.scheduler_url");
   expect("[log]\nlevel = \"loud\"\n", "log.level");
+  expect("[gateway]\ncall_log_queue = 0\n", "gateway.call_log_queue");
+  expect("[gateway]\ncall_log_batch = 2001\n", "gateway.call_log_batch");
+  expect("[gateway]\ncall_log_flush_ms = 5\n", "gateway.call_log_flush_ms");
+  expect("[gateway]\ncall_log_queue = 10\ncall_log_batch = 20\n", "gateway.call_log_batch");
   expect("[gatway]\nport = 1\n", "gatway");
 }
 

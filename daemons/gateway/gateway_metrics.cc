@@ -21,6 +21,16 @@ GatewayMetrics::GatewayMetrics(metrics::Registry* r)
       route_updates(r->Counter("hai_gateway_routing_table_updates_total",
                                "Routing tables received from the scheduler.")),
       route_poll_failures(r->Counter("hai_gateway_routing_poll_failures_total",
-                                     "Failed polls of the scheduler's routing table.")) {}
+                                     "Failed polls of the scheduler's routing table.")),
+      call_log_sent(
+          r->Counter("hai_gateway_call_log_sent_total", "Call records stored by the portal.")),
+      call_log_dropped(r->Counter("hai_gateway_call_log_dropped_total",
+                                  "Call records lost, by reason (queue_full, send_failed, refused, "
+                                  "rejected, shutdown).")),
+      call_log_queue(r->Gauge("hai_gateway_call_log_queue_length",
+                              "Call records waiting to be sent to the portal.")),
+      rate_limited(r->Counter("hai_gateway_rate_limited_total",
+                              "Requests refused by a rate limit, by scope (key, org) and kind "
+                              "(requests, tokens).")) {}
 
 }  // namespace hai::gateway

@@ -31,6 +31,18 @@ struct GatewayMetrics {
   metrics::Family* routes_version;
   metrics::Family* route_updates;
   metrics::Family* route_poll_failures;
+  // hai_gateway_call_log_sent_total: call records the portal stored;
+  // hai_gateway_call_log_dropped_total{reason}: queue_full, send_failed
+  // (the portal unreachable or failing after the retries), refused (the
+  // portal answered 4xx to a batch), rejected (records it would not store),
+  // shutdown (still queued when the flush at stop ran out of time);
+  // hai_gateway_call_log_queue_length (gauge).
+  metrics::Family* call_log_sent;
+  metrics::Family* call_log_dropped;
+  metrics::Family* call_log_queue;
+  // hai_gateway_rate_limited_total{scope, kind}: requests refused with 429,
+  // by whose limit (key, org) and which (requests, tokens).
+  metrics::Family* rate_limited;
 };
 
 }  // namespace hai::gateway

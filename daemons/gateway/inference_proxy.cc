@@ -4,7 +4,6 @@
 
 #include "daemons/gateway/key_policy.h"
 #include "daemons/gateway/upstream_stream.h"
-#include "lib/http/bearer.h"
 #include "lib/log/log.h"
 
 namespace hai::gateway {
@@ -55,42 +54,71 @@ std::optional<ApiError> ReadBody(const std::string& text, Body* out) {
   return std::nullopt;
 }
 
-}  // namespace
-
-InferenceProxy::Caller InferenceProxy::Authenticate(const http::Request& req) {
-  const std::string secret = http::BearerToken(req);
-  if (secret.empty())
-    return {std::nullopt, ApiError{401, "missing_api_key",
-                                   "an API key is required: Authorization: Bearer <key>", ""}};
-  Result<KeyLookup> lookup = d_.keys->Lookup(secret);
-  if (!lookup.ok()) {
-    d_.metrics->key_lookups->Add({{"result", "unavailable"}}, 1);
-    log::Warn("cannot validate an API key",
-              {{"request_id", req.request_id}, {"error", lookup.status().message()}});
-    return {std::nullopt, ApiError{503, "auth_unavailable",
-                                   "API keys cannot be checked right now; try again shortly", ""}};
-  }
-  d_.metrics->key_lookups->Add({{"result", lookup->stale ? "stale" : "checked"}}, 1);
-  if (auto error = CheckKey(lookup->info)) return {std::nullopt, error};
-  return {lookup->info, std::nullopt};
+// On every answer to a caller with a request limit (OpenAI's names).
+void RequestLimitHeaders(const Admission& admission, http::Response& res) {
+  if (!admission.request_limit) return;
+  res.AddHeader("X-RateLimit-Limit-Requests", std::to_string(*admission.request_limit));
+  res.AddHeader("X-RateLimit-Remaining-Requests", std::to_string(admission.remaining_requests));
 }
 
+}  // namespace
+
 http::Response InferenceProxy::Forward(http::Request& req) {
-  Caller caller = Authenticate(req);
-  if (caller.error) return Answer("", ErrorResponse(*caller.error));
+  auto call = std::make_shared<CallRecorder>(RecorderDeps{d_.call_log, d_.limiter, d_.clock}, req);
+  Caller caller = d_.callers->Identify(req);
+  call->Identify(caller);
+  if (caller.error && !caller.key) return Answer("", call, ErrorResponse(*caller.error));
+  // Read even for a known caller that is refused (a key without the
+  // inference scope), so that its record names the model it asked for.
   Body body;
-  if (auto error = ReadBody(req.body, &body)) return Answer("", ErrorResponse(*error));
+  std::optional<ApiError> bad_body = ReadBody(req.body, &body);
+  call->Stream(body.stream);
+  call->Model(body.model, nullptr);
+  if (caller.error) return Answer("", call, ErrorResponse(*caller.error));
+  if (bad_body) return Answer("", call, ErrorResponse(*bad_body));
   // Held for the whole request: the service and its replicas stay valid
   // while a newer table replaces this one.
   std::shared_ptr<const RouteSnapshot> routes = d_.routes->Snapshot();
   const RoutedService* service = routes->Find(body.model);
+  call->Model(body.model, service && MayUse(*caller.key, *service) ? service : nullptr);
   if (auto error = CheckService(*caller.key, body.model, service))
-    return Answer("", ErrorResponse(*error));
-  return Answer(service->name, Dispatch(req, *service, body.stream));
+    return Answer("", call, ErrorResponse(*error));
+  Admission admission;
+  if (auto refused = Limit(caller, *service, call, &admission))
+    return Answer(service->name, call, std::move(*refused));
+  http::Response res = Dispatch(req, *service, body.stream, call);
+  call->KeepRequestBody(std::move(req.body));
+  RequestLimitHeaders(admission, res);
+  return Answer(service->name, call, std::move(res));
+}
+
+std::optional<http::Response> InferenceProxy::Limit(const Caller& caller,
+                                                    const RoutedService& service, Call& call,
+                                                    Admission* admission) {
+  // The playground is the portal's own page: no key, and the
+  // organisation's limits are for its programs.
+  if (caller.playground()) return std::nullopt;
+  const KeyInfo& key = *caller.key;
+  const LimitSubject subject{key.key_id, key.key_limits, key.org_id, key.org_limits};
+  *admission = d_.limiter->Admit(subject);
+  if (admission->admitted) {
+    call->ChargeTo(subject);
+    return std::nullopt;
+  }
+  d_.metrics->rate_limited->Add({{"scope", admission->scope}, {"kind", admission->kind}}, 1);
+  const std::string wait = std::to_string(admission->retry_after_s);
+  http::Response res =
+      ErrorResponse({429, "rate_limit_exceeded",
+                     "Rate limit reached for '" + service.name + "': " + admission->refused_by +
+                         "; try again in " + wait + " s",
+                     ""});
+  res.AddHeader("Retry-After", wait);
+  RequestLimitHeaders(*admission, res);
+  return res;
 }
 
 http::Response InferenceProxy::Dispatch(http::Request& req, const RoutedService& service,
-                                        bool stream) {
+                                        bool stream, const Call& call) {
   Attempts attempts;
   for (int attempt = 0; attempt <= d_.options.retries; ++attempt) {
     // Nobody to answer: no further replica is bothered.
@@ -99,9 +127,10 @@ http::Response InferenceProxy::Dispatch(http::Request& req, const RoutedService&
     std::optional<Pick> pick = d_.picker->Choose(service, attempts.tried, req.body);
     if (!pick) break;
     attempts.tried.insert(pick->replica->id());
+    call->Tried(pick->deployment_id, pick->replica->id());
     if (attempt > 0) d_.metrics->retries->Add({{"service", service.name}}, 1);
-    std::optional<http::Response> answer =
-        stream ? TryStream(req, service, *pick, attempts) : TryOnce(req, service, *pick, attempts);
+    std::optional<http::Response> answer = stream ? TryStream(req, service, *pick, attempts, call)
+                                                  : TryOnce(req, service, *pick, attempts);
     if (answer) return std::move(*answer);
   }
   if (attempts.last_answer) return std::move(*attempts.last_answer);
@@ -146,10 +175,12 @@ std::optional<http::Response> InferenceProxy::TryOnce(http::Request& req,
 
 std::optional<http::Response> InferenceProxy::TryStream(http::Request& req,
                                                         const RoutedService& service,
-                                                        const Pick& pick, Attempts& attempts) {
+                                                        const Pick& pick, Attempts& attempts,
+                                                        const Call& call) {
   std::shared_ptr<ReplicaState> replica = pick.replica;
-  auto on_broken = [this, replica, name = service.name,
+  auto on_broken = [this, replica, call, name = service.name,
                     id = req.request_id](const std::string& why) {
+    call->StreamBroken();
     log::Warn("stream broken",
               {{"request_id", id}, {"service", name}, {"replica", replica->id()}, {"error", why}});
     d_.metrics->upstream_failures->Add({{"service", name}, {"kind", "stream"}}, 1);
@@ -203,13 +234,13 @@ void InferenceProxy::Failed(const http::Request& req, const RoutedService& servi
   }
 }
 
-http::Response InferenceProxy::Answer(const std::string& service, http::Response res) {
+http::Response InferenceProxy::Answer(const std::string& service, Call call, http::Response res) {
   d_.metrics->requests->Add({{"service", service}, {"status", std::to_string(res.status)}}, 1);
-  return res;
+  return CallRecorder::Finish(std::move(call), std::move(res));
 }
 
 http::Response InferenceProxy::Models(http::Request& req) {
-  Caller caller = Authenticate(req);
+  Caller caller = d_.callers->Identify(req);
   if (caller.error) return ErrorResponse(*caller.error);
   nlohmann::json data = nlohmann::json::array();
   std::shared_ptr<const RouteSnapshot> routes = d_.routes->Snapshot();

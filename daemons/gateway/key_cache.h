@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "daemons/gateway/rate_limiter.h"
 #include "lib/base/clock.h"
 #include "lib/base/status.h"
 
@@ -22,6 +23,9 @@ struct KeyInfo {
   std::vector<std::string> scopes;
   std::optional<std::vector<std::string>> allowed_services;  // nullopt: every service of the org
   std::optional<int64_t> expires_at_ms;
+  std::string prefix;  // `key_prefix`: what the portal shows of the key
+  Limits key_limits;   // `limits.key`
+  Limits org_limits;   // `limits.org`: the key's organisation's
 };
 
 // Asks the control plane about a key. An error means no answer (the portal

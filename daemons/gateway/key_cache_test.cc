@@ -158,5 +158,32 @@ TEST(KeyInfoFromJsonTest, ReadsThePortalsAnswer) {
                    .ok());
 }
 
+TEST(KeyInfoFromJsonTest, ReadsTheLimits) {
+  const std::string head =
+      R"({"valid":true,"reason":"","key_id":4,"org_id":3,"user_id":9,"scopes":["inference"],)"
+      R"("allowed_services":null,"expires_at":null,"key_prefix":"sk-hai-AbCdEfG")";
+  auto k = KeyInfoFromJson(head + R"(,"limits":{"key":{"rpm":2,"tpm":null},)"
+                                  R"("org":{"rpm":null,"tpm":5000}}})");
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  EXPECT_EQ(k->prefix, "sk-hai-AbCdEfG");
+  EXPECT_EQ(k->key_limits.rpm, 2);
+  EXPECT_FALSE(k->key_limits.tpm);
+  EXPECT_FALSE(k->org_limits.rpm);
+  EXPECT_EQ(k->org_limits.tpm, 5000);
+  // Absent or null: no limits.
+  for (const std::string& none : {std::string("}"), std::string(R"(,"limits":null})"),
+                                  std::string(R"(,"limits":{"key":null}})")}) {
+    k = KeyInfoFromJson(head + none);
+    ASSERT_TRUE(k.ok()) << none;
+    EXPECT_FALSE(k->key_limits.any() || k->org_limits.any()) << none;
+  }
+  for (const std::string& bad :
+       {std::string(R"(,"limits":[]})"), std::string(R"(,"limits":{"key":{"rpm":0}}})"),
+        std::string(R"(,"limits":{"key":{"rpm":2.5}}})"),
+        std::string(R"(,"limits":{"org":{"tpm":"many"}}})"),
+        std::string(R"(,"limits":{"org":7}})")})
+    EXPECT_FALSE(KeyInfoFromJson(head + bad).ok()) << bad;
+}
+
 }  // namespace
 }  // namespace hai::gateway

@@ -26,6 +26,27 @@ Result<KeyInfo> PortalKeyValidator::Validate(const std::string& secret) {
   return KeyInfoFromJson(r->body);
 }
 
+namespace {
+
+// {"rpm": n|null, "tpm": n|null}: a positive integer or null (no limit)
+// each; an absent or null object is no limit at all.
+Result<Limits> LimitsFromJson(const nlohmann::json& j) {
+  Limits limits;
+  if (j.is_null()) return limits;
+  if (!j.is_object())
+    return Status::Unavailable("the portal's answer has limits that are not an object");
+  for (auto [name, field] : {std::pair{"rpm", &limits.rpm}, std::pair{"tpm", &limits.tpm}}) {
+    auto it = j.find(name);
+    if (it == j.end() || it->is_null()) continue;
+    if (!it->is_number_integer() || it->get<int64_t>() <= 0)
+      return Status::Unavailable(std::string("the portal's answer has a bad limit ") + name);
+    *field = it->get<int64_t>();
+  }
+  return limits;
+}
+
+}  // namespace
+
 Result<KeyInfo> KeyInfoFromJson(const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object() || !j.contains("valid") || !j["valid"].is_boolean())
@@ -41,6 +62,18 @@ Result<KeyInfo> KeyInfoFromJson(const std::string& body) {
     info.scopes = j.at("scopes").get<std::vector<std::string>>();
     if (j.contains("allowed_services") && !j["allowed_services"].is_null())
       info.allowed_services = j["allowed_services"].get<std::vector<std::string>>();
+    info.prefix = j.value("key_prefix", "");
+    if (j.contains("limits") && !j["limits"].is_null()) {
+      const nlohmann::json& limits = j["limits"];
+      if (!limits.is_object())
+        return Status::Unavailable("the portal's answer about a key has bad limits");
+      if (limits.contains("key")) {
+        HAI_ASSIGN_OR_RETURN(info.key_limits, LimitsFromJson(limits["key"]));
+      }
+      if (limits.contains("org")) {
+        HAI_ASSIGN_OR_RETURN(info.org_limits, LimitsFromJson(limits["org"]));
+      }
+    }
     if (j.contains("expires_at") && !j["expires_at"].is_null()) {
       info.expires_at_ms = ParseTime(j["expires_at"].get<std::string>());
       if (!info.expires_at_ms)

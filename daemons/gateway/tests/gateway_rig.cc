@@ -33,9 +33,10 @@ GatewayProcess::Reply Read(const Result<http::ClientResponse>& r) {
   return reply;
 }
 
-std::vector<std::pair<std::string, std::string>> Auth(const std::string& key) {
-  if (key.empty()) return {};
-  return {{"Authorization", "Bearer " + key}};
+std::vector<std::pair<std::string, std::string>> Auth(
+    const std::string& key, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+  return headers;
 }
 
 }  // namespace
@@ -51,7 +52,8 @@ GatewayProcess::GatewayProcess(int portal_port, int scheduler_port, const std::s
       << "[log]\nlevel = \"warning\"\n[cluster]\ntoken_file = \"" << token_file
       << "\"\nportal_url = \"http://127.0.0.1:" << portal_port
       << "\"\nscheduler_url = \"http://127.0.0.1:" << scheduler_port
-      << "\"\n[gateway]\nport = 0\nmax_body_bytes = 65536\neject_ms = 500\nmax_eject_ms = 2000\n";
+      << "\"\n[gateway]\nport = 0\nmax_body_bytes = 65536\neject_ms = 500\nmax_eject_ms = 2000\n"
+      << "call_log_flush_ms = 100\n";
   child_ = std::make_unique<proc::Child>(
       proc::Child::Spawn({{portal::testing::BinDir() + "/hai-gateway", "--config",
                            dir_ + "/hai.toml", "--ready-file", dir_ + "/ready.json"}})
@@ -73,10 +75,11 @@ GatewayProcess::~GatewayProcess() {
   std::filesystem::remove_all(dir_);
 }
 
-GatewayProcess::Reply GatewayProcess::Post(const std::string& key, const std::string& path,
-                                           const std::string& body) {
+GatewayProcess::Reply GatewayProcess::Post(
+    const std::string& key, const std::string& path, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
   http::Client client("127.0.0.1", port_, 120000);
-  return Read(client.Send("POST", path, body, Auth(key)));
+  return Read(client.Send("POST", path, body, Auth(key, headers)));
 }
 
 GatewayProcess::Reply GatewayProcess::Get(const std::string& key, const std::string& path) {
@@ -84,11 +87,12 @@ GatewayProcess::Reply GatewayProcess::Get(const std::string& key, const std::str
   return Read(client.Send("GET", path, "", Auth(key)));
 }
 
-GatewayProcess::Reply GatewayProcess::Stream(const std::string& key, const std::string& path,
-                                             const std::string& body) {
+GatewayProcess::Reply GatewayProcess::Stream(
+    const std::string& key, const std::string& path, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
   http::Client client("127.0.0.1", port_, 120000);
   std::string received;
-  auto r = client.SendStreaming("POST", path, body, Auth(key), [&](std::string_view data) {
+  auto r = client.SendStreaming("POST", path, body, Auth(key, headers), [&](std::string_view data) {
     received += data;
     return true;
   });

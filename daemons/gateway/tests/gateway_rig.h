@@ -11,7 +11,8 @@
 namespace hai::gateway::testing {
 
 // A real hai-gateway process on a free loopback port, pointed at a portal
-// and a scheduler, with a small body limit and short ejections for tests.
+// and a scheduler, with a small body limit, short ejections and call
+// records sent every 100 ms for tests.
 class GatewayProcess {
  public:
   GatewayProcess(int portal_port, int scheduler_port, const std::string& token_file);
@@ -26,10 +27,12 @@ class GatewayProcess {
     nlohmann::json json;  // null unless the body is JSON
     http::ClientResponse raw;
   };
-  Reply Post(const std::string& key, const std::string& path, const std::string& body);
+  Reply Post(const std::string& key, const std::string& path, const std::string& body,
+             const std::vector<std::pair<std::string, std::string>>& headers = {});
   Reply Get(const std::string& key, const std::string& path);
   // A streamed answer, every byte as it came (status 0 when the exchange failed).
-  Reply Stream(const std::string& key, const std::string& path, const std::string& body);
+  Reply Stream(const std::string& key, const std::string& path, const std::string& body,
+               const std::vector<std::pair<std::string, std::string>>& headers = {});
   // Waits (bounded) until the gateway's /healthz answers 200.
   bool WaitHealthy();
 
