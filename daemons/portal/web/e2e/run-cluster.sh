@@ -8,7 +8,8 @@
 #
 # BIN_DIR holds haictl and the daemons (e.g. build/bin); haictl serves the web
 # UI from BIN_DIR/../share/hai/web, so build it there first
-# (HAI_WEB_OUT=BIN_DIR/../share/hai/web npm run build). The whole appliance
+# (HAI_WEB_OUT=BIN_DIR/../share/hai/web npm run build), or name another
+# build in HAI_WEB_DIR. The whole appliance
 # (portal, scheduler, three simulated agents, ...) starts on a temporary data
 # directory and a free block of loopback ports; it gets SIGTERM when the test
 # ends. Screenshots go to $SCREENSHOT_DIR when set; HAI_E2E_KEEP=1 keeps the
@@ -29,8 +30,11 @@ stop_timeout_s=${HAI_STOP_TIMEOUT_S:-30}
 
 [[ -x "$haictl" ]] || { echo "run-cluster.sh: $haictl is not an executable" >&2; exit 2; }
 [[ -f "$script_dir/$scenario" ]] || { echo "run-cluster.sh: no scenario $script_dir/$scenario" >&2; exit 2; }
-[[ -f "$bin_dir/../share/hai/web/index.html" ]] ||
-  echo "run-cluster.sh: warning: no web UI in $bin_dir/../share/hai/web (build it with HAI_WEB_OUT)" >&2
+web_dir=${HAI_WEB_DIR:-$bin_dir/../share/hai/web}
+[[ -f "$web_dir/index.html" ]] ||
+  echo "run-cluster.sh: warning: no web UI in $web_dir (build it with HAI_WEB_OUT)" >&2
+web_args=()
+[[ -n "${HAI_WEB_DIR:-}" ]] && web_args=(--web-dir "$(cd "$HAI_WEB_DIR" && pwd)")
 
 tmp_dir=$(mktemp -d "${TMPDIR:-/tmp}/hai-cluster-e2e.XXXXXX")
 data_dir="$tmp_dir/data"
@@ -88,7 +92,7 @@ base_port=$(node -e '
 
 # setsid: haictl leads its own process group, so a last-resort kill reaches
 # the daemons it started as well.
-setsid "$haictl" up --data "$data_dir" --base-port "$base_port" >"$ready_file" 2>"$log_file" &
+setsid "$haictl" up --data "$data_dir" --base-port "$base_port" "${web_args[@]}" >"$ready_file" 2>"$log_file" &
 haictl_pid=$!
 
 ready_line=""
@@ -114,10 +118,11 @@ read -r portal_url admin_password < <(node -e '
   console.log(r.portal, r.admin_password);
 ' "$ready_line") || { echo "run-cluster.sh: unexpected ready line: $ready_line" >&2; exit 1; }
 admin_user=$(node -e 'console.log(JSON.parse(process.argv[1]).admin_user || "admin")' "$ready_line")
+gateway_url=$(node -e 'console.log(JSON.parse(process.argv[1]).gateway || "")' "$ready_line")
 echo "run-cluster.sh: haictl up (pid $haictl_pid) ready, portal $portal_url"
 
 status=0
-PORTAL_URL="$portal_url" ADMIN_USER="$admin_user" ADMIN_PASSWORD="$admin_password" \
+PORTAL_URL="$portal_url" ADMIN_USER="$admin_user" ADMIN_PASSWORD="$admin_password" GATEWAY_URL="$gateway_url" \
   node "$script_dir/$scenario" || status=$?
 
 if [[ $status -ne 0 ]]; then

@@ -2,6 +2,7 @@
 // of docs mission.md it covers. Modules with `ready: false` render the
 // "not available yet" page until they are built.
 import type { Component } from 'vue';
+import { mayReadMonitoring } from '@/stores/session';
 import {
   Bell,
   Collection,
@@ -35,18 +36,28 @@ export interface PortalModule {
   icon: Component;
   ready: boolean;
   requirements: string;
+  /** Hides the entry from users the server would refuse (it still decides). */
+  visible?: () => boolean;
 }
 
 export const MODULES: PortalModule[] = [
   { key: 'overview', path: '/overview', group: 'main', icon: House, ready: true, requirements: 'V1' },
   { key: 'models', path: '/models', group: 'models', icon: Collection, ready: true, requirements: 'P1–P4' },
   { key: 'services', path: '/services', group: 'models', icon: Connection, ready: true, requirements: 'D1–D9, S1–S3, UP1' },
-  { key: 'playground', path: '/playground', group: 'models', icon: MagicStick, ready: false, requirements: 'P5, MED1–MED3' },
+  { key: 'playground', path: '/playground', group: 'models', icon: MagicStick, ready: true, requirements: 'P5, MED1–MED3' },
   { key: 'finetune', path: '/finetune', group: 'models', icon: TrendCharts, ready: false, requirements: 'F1–F5' },
   { key: 'evaluation', path: '/evaluation', group: 'models', icon: Finished, ready: false, requirements: 'E1–E6' },
   { key: 'datasets', path: '/datasets', group: 'models', icon: Files, ready: false, requirements: 'DS1–DS5' },
-  { key: 'monitoring', path: '/monitoring', group: 'observability', icon: DataLine, ready: false, requirements: 'D7, M1–M2' },
-  { key: 'callLogs', path: '/call-logs', group: 'observability', icon: Tickets, ready: false, requirements: 'O5' },
+  {
+    key: 'monitoring',
+    path: '/monitoring',
+    group: 'observability',
+    icon: DataLine,
+    ready: true,
+    requirements: 'D7, M1–M2',
+    visible: mayReadMonitoring,
+  },
+  { key: 'callLogs', path: '/call-logs', group: 'observability', icon: Tickets, ready: true, requirements: 'O5' },
   { key: 'reports', path: '/reports', group: 'observability', icon: DataAnalysis, ready: false, requirements: 'M1–M2, CP4' },
   { key: 'alerts', path: '/alerts', group: 'observability', icon: Bell, ready: false, requirements: 'O6' },
   { key: 'clusters', path: '/clusters', group: 'infrastructure', icon: Cpu, ready: true, requirements: 'S1–S2, CP1–CP3' },

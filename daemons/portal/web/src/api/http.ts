@@ -32,6 +32,10 @@ export interface RequestOptions {
   body?: unknown;
   /** Do not run the unauthorised handler on 401 (login, session probe). */
   quiet401?: boolean;
+  /** Cancels the request (and the reading of a streamed body). */
+  signal?: AbortSignal;
+  /** Accept header; JSON unless a stream is asked for. */
+  accept?: string;
 }
 
 let onUnauthorized: ((err: ApiError) => void) | null = null;
@@ -50,7 +54,9 @@ export function buildUrl(path: string, query?: Query): string {
   return API_BASE + path + (qs ? `?${qs}` : '');
 }
 
-async function errorFrom(resp: Response): Promise<ApiError> {
+/** The ApiError for a failed answer: the portal's and the OpenAI error shape
+ *  both carry error.code and error.message. */
+export async function errorFrom(resp: Response): Promise<ApiError> {
   let code = 'http_' + resp.status;
   let message = `HTTP ${resp.status} ${resp.statusText}`.trim();
   let field: string | undefined;
@@ -72,7 +78,7 @@ async function errorFrom(resp: Response): Promise<ApiError> {
 
 /** Performs a request and returns the raw Response after status checks. */
 export async function requestRaw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' };
   let body: string | undefined;
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -85,8 +91,10 @@ export async function requestRaw(method: string, path: string, opts: RequestOpti
       headers,
       body,
       credentials: 'same-origin',
+      signal: opts.signal,
     });
   } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
   }
   if (!resp.ok) {

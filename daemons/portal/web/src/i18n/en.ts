@@ -3,6 +3,9 @@
 // Note: '@', '|', '{' and '}' are special in vue-i18n messages.
 import plaza from './plaza.en';
 import svc from './services.en';
+import playground from './playground.en';
+import callLogs from './callLogs.en';
+import monitoring from './monitoring.en';
 
 const en = {
   app: {
@@ -89,7 +92,7 @@ const en = {
     overview: 'What you can see on this platform at a glance.',
     models: 'Browse the models you are authorised for, with details, evaluation results and API docs.',
     services: 'Deploy model services onto the clusters and manage their replicas, logs and events.',
-    playground: 'Try deployed text, image, speech and video models with adjustable parameters.',
+    playground: 'Chat with deployed models (streamed, or two side by side), try embedding and rerank services, and copy the same call as code.',
     finetune: 'Create one-click LoRA fine-tuning tasks and follow their metrics and logs.',
     evaluation: 'Evaluate models on preset and custom datasets and drill down to every sample.',
     datasets: 'Manage datasets and their versions for fine-tuning and evaluation.',
@@ -502,6 +505,9 @@ const en = {
   },
   plaza,
   svc,
+  playground,
+  callLogs,
+  monitoring,
 };
 
 export type Messages = typeof en;

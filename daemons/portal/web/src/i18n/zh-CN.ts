@@ -2,6 +2,9 @@
 import type { Messages } from './en';
 import plaza from './plaza.zh-CN';
 import svc from './services.zh-CN';
+import playground from './playground.zh-CN';
+import callLogs from './callLogs.zh-CN';
+import monitoring from './monitoring.zh-CN';
 
 const zhCN: Messages = {
   app: {
@@ -88,7 +91,7 @@ const zhCN: Messages = {
     overview: '一览本平台中您有权查看的内容。',
     models: '浏览您有权使用的模型，查看介绍、评测结果和 API 文档。',
     services: '将模型服务部署到集群，管理副本、日志和事件。',
-    playground: '在线体验已部署的文本、图像、语音和视频模型，可调节参数。',
+    playground: '与已部署的模型对话（流式输出，可两个服务并排对比），体验向量嵌入与重排序服务，并复制同一调用的代码。',
     finetune: '一键创建 LoRA 微调任务，跟踪指标与日志。',
     evaluation: '使用预置和自定义数据集评测模型，可下钻到每条样本。',
     datasets: '管理用于微调和评测的数据集及其版本。',
@@ -501,6 +504,9 @@ const zhCN: Messages = {
   },
   plaza,
   svc,
+  playground,
+  callLogs,
+  monitoring,
 };
 
 export default zhCN;

@@ -50,3 +50,10 @@ export function isAdmin(): boolean {
 export function isOrgAdminOf(orgId: number): boolean {
   return session.memberships.some((m) => m.org_id === orgId && m.role === 'org_admin');
 }
+
+/** Monitoring covers organisations where the user is org admin or developer;
+ *  callers have none (roles.cc, monitoring.read). */
+export function mayReadMonitoring(): boolean {
+  if (session.user?.is_admin) return true;
+  return session.memberships.some((m) => m.role === 'org_admin' || m.role === 'developer');
+}
