@@ -216,8 +216,21 @@ TEST_F(GatewayClusterTest, CanaryWeightsSplitTrafficAndWeightZeroTakesADeploymen
   EXPECT_NEAR(split[canary], kRequests / 2.0, 5 * std::sqrt(kRequests * 0.25)) << split[canary];
   EXPECT_EQ(split[stable] + split[canary], kRequests);
 
+  // A 90/10 canary: within five standard deviations of a tenth.
+  SetWeight(service, stable, 90);
+  SetWeight(service, canary, 10);
+  constexpr int kCanaryRequests = 200;
+  split = count(kCanaryRequests);
+  EXPECT_NEAR(split[canary], kCanaryRequests * 0.1, 5 * std::sqrt(kCanaryRequests * 0.1 * 0.9))
+      << split[canary];
+  EXPECT_EQ(split[stable] + split[canary], kCanaryRequests);
+
   // Rollback: the canary's weight goes to 0 and its traffic stops.
-  SetWeight(canary, 0);
+  const auto rollback = std::chrono::steady_clock::now();
+  SetWeight(service, canary, 0);
+  std::printf("rollback reached the gateway after %.0f ms\n",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rollback)
+                  .count());
   int in_a_row = 0;
   EXPECT_TRUE(WaitFor([&] {
     in_a_row = count(1)[stable] == 1 ? in_a_row + 1 : 0;
@@ -225,8 +238,8 @@ TEST_F(GatewayClusterTest, CanaryWeightsSplitTrafficAndWeightZeroTakesADeploymen
   }));
   EXPECT_EQ(count(30)[stable], 30);
   // And the other way round: everything to the canary.
-  SetWeight(canary, 100);
-  SetWeight(stable, 0);
+  SetWeight(service, canary, 100);
+  SetWeight(service, stable, 0);
   in_a_row = 0;
   EXPECT_TRUE(WaitFor([&] {
     in_a_row = count(1)[canary] == 1 ? in_a_row + 1 : 0;

@@ -146,16 +146,21 @@ class GatewayClusterTest : public ::testing::Test {
       return seen_deployments.size() >= deployments && seen_replicas.size() >= replicas;
     });
   }
-  void SetWeight(int64_t deployment, int weight) {
-    auto db = store::Database::Open(portal_->data_dir() + "/data/hai.db",
-                                    store::ControlPlaneMigrations());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    ASSERT_TRUE((*db)
-                    ->Write([&](store::Database::Tx& tx) {
-                      return tx.Exec("UPDATE deployments SET weight = " + std::to_string(weight) +
-                                     " WHERE id = " + std::to_string(deployment));
-                    })
-                    .ok());
+  // Through the portal's API, as an operator shifts traffic; returns once
+  // the gateway has a routing table newer than the one before the change.
+  void SetWeight(int64_t service, int64_t deployment, int weight) {
+    const double before = TableVersion();
+    auto r = portal_->Send("PATCH", ServicePath(service) + "/deployments/" + std::to_string(deployment),
+                           admin_, {{"weight", weight}});
+    ASSERT_EQ(r.status, 200) << r.raw;
+    ASSERT_TRUE(WaitFor([&] { return TableVersion() != before; })) << "no new routing table";
+  }
+  // hai_gateway_routing_table_version from the gateway's /metrics.
+  double TableVersion() {
+    const std::string text = gateway_->Get("", "/metrics").body;
+    const std::string name = "hai_gateway_routing_table_version ";
+    size_t at = text.find("\n" + name);
+    return at == std::string::npos ? -1 : std::atof(text.c_str() + at + 1 + name.size());
   }
 
   std::unique_ptr<PortalProcess> portal_;
