@@ -55,7 +55,10 @@ void CallRecorder::Identify(const Caller& caller) {
 
 void CallRecorder::Model(const std::string& model, const RoutedService* service) {
   record_.service = (service ? service->name : model).substr(0, CallRecord::kMaxService);
-  if (service) record_.service_id = service->service_id;
+  if (!service) return;
+  record_.service_id = service->service_id;
+  model_id_ = service->model_id;
+  model_digest_ = service->model_digest;
 }
 
 void CallRecorder::Tried(int64_t deployment_id, int64_t replica_id) {
@@ -121,18 +124,26 @@ TokenUsage CallRecorder::Usage(int status_code) const {
   // A stream that started used tokens however it ended.
   if (stream_ && status_code == 200) {
     if (meter_.reported()) return *meter_.reported();
-    TokenUsage u;
-    u.input = EstimateInputTokens(request_body_);
-    u.output = meter_.content_events();
-    u.source = "counted";
-    return u;
+    return Counted(meter_.content_events(), meter_.content_text());
   }
   if (stream_ || status_code < 200 || status_code >= 300 || !answer_body_) return {};
   if (auto u = UsageFromAnswer(*answer_body_)) return *u;
+  const std::string text = AnswerText(*answer_body_);
+  return Counted(EstimateTokens(text), text);
+}
+
+// With the model's tokenizer when it is loaded (the first calls of a model
+// ask for it), else the estimate: output one token per event of a stream
+// (`events`) or per 4 bytes of an answer's text.
+TokenUsage CallRecorder::Counted(int64_t events, std::optional<std::string_view> text) const {
+  std::shared_ptr<const ModelTokenizer> tokenizer =
+      deps_.tokens ? deps_.tokens->Find(model_id_, model_digest_) : nullptr;
   TokenUsage u;
-  u.input = EstimateInputTokens(request_body_);
-  u.output = EstimateOutputTokens(*answer_body_);
   u.source = "counted";
+  std::optional<int64_t> input;
+  if (tokenizer) input = tokenizer->InputTokens(request_body_);
+  u.input = input ? *input : EstimateInputTokens(request_body_);
+  u.output = tokenizer && text ? tokenizer->TextTokens(*text) : events;
   return u;
 }
 

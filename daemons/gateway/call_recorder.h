@@ -9,6 +9,7 @@
 #include "daemons/gateway/caller_identity.h"
 #include "daemons/gateway/rate_limiter.h"
 #include "daemons/gateway/route_map.h"
+#include "daemons/gateway/token_counter.h"
 #include "daemons/gateway/usage_meter.h"
 #include "lib/base/clock.h"
 #include "lib/http/message.h"
@@ -19,13 +20,15 @@ struct RecorderDeps {
   CallRecordSink* sink;
   RateLimiter* limiter;
   const Clock* clock;
+  TokenCounter* tokens = nullptr;  // nullptr: what the engine does not report is estimated
 };
 
 // Measures one call from its receipt to the last byte the caller got, and
 // hands its CallRecord to the sink when it ends: the answer's bytes are
 // watched as they go out (Finish), never held up. Its usage comes from the
 // answer (`usage`), from the stream's events as they pass, or is counted
-// here (docs/gateway.md, "Call log"); the tokens are charged to the caller's
+// here with the model's tokenizer once the TokenCounter has it, estimated
+// until then (docs/gateway.md, "Call log"); the tokens are charged to the caller's
 // rate-limit windows when the call ends. Nothing is recorded for a caller
 // never identified. Used by one request's threads one after the other (the
 // handler, then the server thread writing the answer); kept alive by the
@@ -60,6 +63,8 @@ class CallRecorder {
   void Passed(std::string_view piece);
   void Complete(int status_code, bool caller_gone);
   TokenUsage Usage(int status_code) const;
+  // The gateway's own count, where the engine reported none.
+  TokenUsage Counted(int64_t events, std::optional<std::string_view> text) const;
   std::string ErrorCode(int status_code, bool caller_gone) const;
   double MsSinceReceipt(std::chrono::steady_clock::time_point t) const;
 
@@ -73,6 +78,8 @@ class CallRecorder {
   bool finished_ = false;
   bool completed_ = false;
   LimitSubject subject_;
+  int64_t model_id_ = 0;  // the service's model, for its tokenizer
+  std::string model_digest_;
   std::string request_body_;
   std::shared_ptr<const std::string> answer_body_;  // non-streamed answers
   StreamUsageMeter meter_;

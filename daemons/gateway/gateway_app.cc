@@ -47,6 +47,7 @@ Result<std::unique_ptr<GatewayApp>> GatewayApp::Create(const GatewayConfig& conf
   call_log.batch = static_cast<size_t>(config.call_log_batch);
   call_log.flush_ms = config.call_log_flush_ms;
   app->call_log_ = std::make_unique<CallLogSink>(portal, token, call_log, app->metrics_.get());
+  app->tokens_ = std::make_unique<TokenCounter>(scheduler, token, clock);
   app->picker_ = std::make_unique<Picker>(std::move(scorer), std::random_device{}());
   app->upstreams_ =
       std::make_unique<ClientPool>(static_cast<int>(config.upstream_timeout_ms),
@@ -60,7 +61,8 @@ Result<std::unique_ptr<GatewayApp>> GatewayApp::Create(const GatewayConfig& conf
                 app->limiter_.get(),
                 app->call_log_.get(),
                 clock,
-                {config.retries, config.eject_ms, config.max_eject_ms}});
+                {config.retries, config.eject_ms, config.max_eject_ms},
+                app->tokens_.get()});
   app->follower_ =
       std::make_unique<RouteFollower>(scheduler, token, &app->routes_, app->metrics_.get());
   app->prober_ = std::make_unique<ReplicaProber>(&app->routes_, app->metrics_.get(), clock,
@@ -77,6 +79,7 @@ Status GatewayApp::Start() {
       GatewayServerOptions(config_.listen, config_.port, config_.threads, config_.max_body_bytes);
   server_ = std::make_unique<http::Server>(opts, &router_, &registry_);
   call_log_->Start();
+  tokens_->Start();
   HAI_RETURN_IF_ERROR(server_->Start());
   follower_->Start();
   prober_->Start();
@@ -91,6 +94,7 @@ void GatewayApp::Stop() {
   if (server_) server_->Stop();
   if (follower_) follower_->Stop();
   if (prober_) prober_->Stop();
+  if (tokens_) tokens_->Stop();
   // After the server: the calls that were still running have their records.
   if (call_log_) call_log_->Stop(kCallLogFlush);
 }

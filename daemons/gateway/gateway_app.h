@@ -15,6 +15,7 @@
 #include "daemons/gateway/replica_prober.h"
 #include "daemons/gateway/route_follower.h"
 #include "daemons/gateway/route_map.h"
+#include "daemons/gateway/token_counter.h"
 #include "lib/base/clock.h"
 #include "lib/http/server.h"
 #include "lib/metrics/registry.h"
@@ -46,6 +47,7 @@ class GatewayApp {
   std::unique_ptr<CallerIdentity> callers_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<CallLogSink> call_log_;
+  std::unique_ptr<TokenCounter> tokens_;
   RouteMap routes_;
   std::unique_ptr<Picker> picker_;
   std::unique_ptr<ClientPool> upstreams_;

@@ -13,7 +13,7 @@ Result<GatewayConfig> ReadGatewayConfig(const config::File& file) {
   g.Read("data_dir", &c.data_dir);
   g.Read("listen", &c.listen);
   g.Read("port", &c.port, 0, 65535);
-  g.Read("threads", &c.threads, 4, 4096);
+  g.Read("threads", &c.threads, 4, 16384);
   g.Read("max_body_bytes", &c.max_body_bytes, 1024, int64_t{1} << 30);
   g.Read("portal_url", &c.portal_url);
   g.Read("scheduler_url", &c.scheduler_url);

@@ -64,7 +64,7 @@ void RequestLimitHeaders(const Admission& admission, http::Response& res) {
 }  // namespace
 
 http::Response InferenceProxy::Forward(http::Request& req) {
-  auto call = std::make_shared<CallRecorder>(RecorderDeps{d_.call_log, d_.limiter, d_.clock}, req);
+  auto call = std::make_shared<CallRecorder>(RecorderDeps{d_.call_log, d_.limiter, d_.clock, d_.tokens}, req);
   Caller caller = d_.callers->Identify(req);
   call->Identify(caller);
   if (caller.error && !caller.key) return Answer("", call, ErrorResponse(*caller.error));

@@ -34,6 +34,7 @@ struct ProxyDeps {
   CallRecordSink* call_log;
   const Clock* clock;
   ProxyOptions options;
+  TokenCounter* tokens = nullptr;  // the models' tokenizers, for calls without usage
 };
 
 // The OpenAI-compatible front: checks the caller's key, finds the service

@@ -25,7 +25,7 @@ void RouteMap::Update(const cluster::RoutingTable& table) {
   std::map<int64_t, std::shared_ptr<ReplicaState>> states;
   for (const cluster::RouteService& s : table.services) {
     RoutedService& routed = next->services[s.name];
-    routed = {s.service_id, s.name, s.org_id, s.model_category, {}};
+    routed = {s.service_id, s.name, s.org_id, s.model_category, {}, s.model_id, s.model_digest};
     for (const cluster::RouteDeployment& d : s.deployments) {
       RoutedDeployment deployment{d.id, d.weight, {}};
       for (const cluster::RouteReplica& r : d.replicas) {

@@ -23,6 +23,8 @@ struct RoutedService {
   int64_t org_id = 0;
   std::string model_category;
   std::vector<RoutedDeployment> deployments;
+  int64_t model_id = 0;      // the model served: its tokenizer counts what engines do not
+  std::string model_digest;  // changes when the model's files do
 };
 
 // Service names compare as the database stores them (COLLATE NOCASE: ASCII

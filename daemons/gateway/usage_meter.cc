@@ -116,18 +116,25 @@ int64_t EstimateInputTokens(std::string_view request_body) {
   return Ceil4(bytes) + ids;
 }
 
-int64_t EstimateOutputTokens(std::string_view answer_body) {
+std::string AnswerText(std::string_view answer_body) {
   json a = json::parse(answer_body, nullptr, false);
-  if (!a.is_object() || !a.contains("choices") || !a["choices"].is_array()) return 0;
-  int64_t bytes = 0;
+  std::string text;
+  if (!a.is_object() || !a.contains("choices") || !a["choices"].is_array()) return text;
+  auto add = [&](const json& t) {
+    if (t.is_string()) text += t.get_ref<const std::string&>();
+  };
   for (const json& choice : a["choices"]) {
     if (!choice.is_object()) continue;
-    if (choice.contains("text")) bytes += Bytes(choice["text"]);
+    if (choice.contains("text")) add(choice["text"]);
     if (choice.contains("message") && choice["message"].is_object() &&
         choice["message"].contains("content"))
-      bytes += Bytes(choice["message"]["content"]);
+      add(choice["message"]["content"]);
   }
-  return Ceil4(bytes);
+  return text;
+}
+
+int64_t EstimateOutputTokens(std::string_view answer_body) {
+  return EstimateTokens(AnswerText(answer_body));
 }
 
 bool StreamUsageMeter::Feed(std::string_view piece) {
@@ -187,6 +194,7 @@ void StreamUsageMeter::Data(std::string_view data) {
   }
   auto choices = event.find("choices");
   if (choices == event.end() || !choices->is_array()) return;
+  bool counted = false;
   for (const json& choice : *choices) {
     if (!choice.is_object()) continue;
     const json* text = nullptr;
@@ -195,11 +203,22 @@ void StreamUsageMeter::Data(std::string_view data) {
     } else if (auto t = choice.find("text"); t != choice.end()) {
       text = &*t;
     }
-    if (text && Bytes(*text) > 0) {
-      ++content_events_;
-      return;
-    }
+    if (!text || Bytes(*text) == 0) continue;
+    if (!counted) ++content_events_;  // one per event, however many choices
+    counted = true;
+    AddContent(text->get_ref<const std::string&>());
   }
+}
+
+void StreamUsageMeter::AddContent(const std::string& text) {
+  if (content_overflow_) return;
+  if (content_text_.size() + text.size() > kMaxContentBytes) {
+    content_overflow_ = true;
+    content_text_.clear();
+    content_text_.shrink_to_fit();
+    return;
+  }
+  content_text_ += text;
 }
 
 }  // namespace hai::gateway

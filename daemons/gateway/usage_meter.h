@@ -28,7 +28,9 @@ int64_t EstimateTokens(std::string_view text);
 // The prompt of a request body: chat messages' content, `prompt`, `input`,
 // or rerank's `query` and `documents`.
 int64_t EstimateInputTokens(std::string_view request_body);
-// The generated text of a non-streamed chat or completions answer.
+// The generated text of a non-streamed chat or completions answer (every
+// choice's), and its estimate.
+std::string AnswerText(std::string_view answer_body);
 int64_t EstimateOutputTokens(std::string_view answer_body);
 
 // Reads a server-sent event stream as it is relayed, without holding it up:
@@ -36,27 +38,38 @@ int64_t EstimateOutputTokens(std::string_view answer_body);
 // Only the bytes of an event not yet complete are kept (bounded). Counts
 // the events that carry generated text (one token each, as engines send
 // them) and keeps the last `usage` an event reported (OpenAI's
-// stream_options.include_usage). Used by one thread at a time.
+// stream_options.include_usage), and the generated text itself (bounded),
+// for a tokenizer to count. Used by one thread at a time.
 class StreamUsageMeter {
  public:
   // Returns true when this piece completed the first event with content.
   bool Feed(std::string_view piece);
 
   int64_t content_events() const { return content_events_; }
+  // Every event's generated text, in order; nullopt once it outgrew
+  // kMaxContentBytes.
+  std::optional<std::string_view> content_text() const {
+    if (content_overflow_) return std::nullopt;
+    return content_text_;
+  }
   const std::optional<TokenUsage>& reported() const { return reported_; }
   // The code of an error event the engine sent in the stream ("" if none).
   const std::string& error_code() const { return error_code_; }
 
   // An event larger than this is not read (the bytes still pass).
   static constexpr size_t kMaxEventBytes = 1 << 20;
+  static constexpr size_t kMaxContentBytes = 8 << 20;
 
  private:
   void Event(std::string_view event);
   void Data(std::string_view data);
+  void AddContent(const std::string& text);
 
   std::string pending_;    // the incomplete event so far, without '\r'
   bool skipping_ = false;  // inside an event over kMaxEventBytes
   int64_t content_events_ = 0;
+  std::string content_text_;
+  bool content_overflow_ = false;
   std::optional<TokenUsage> reported_;
   std::string error_code_;
 };

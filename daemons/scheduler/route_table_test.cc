@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "daemons/scheduler/route_table_routes.h"
+#include "lib/cluster/model_manifest.h"
 #include "lib/store/migrations.h"
 
 namespace hai::scheduler {
@@ -85,6 +86,8 @@ TEST_F(RouteTableTest, PublishesOnlyReadyNotStoppingReplicasOfActiveDeployments)
   EXPECT_EQ(chat.name, "chat");
   EXPECT_EQ(chat.org_id, 1);
   EXPECT_EQ(chat.model_category, "text-generation");
+  EXPECT_EQ(chat.model_id, 1);
+  EXPECT_EQ(chat.model_digest, "") << "no files registered: no digest";
   ASSERT_EQ(chat.deployments.size(), 2u) << "the stopped deployment is left out";
   EXPECT_EQ(chat.deployments[0].id, 10);
   EXPECT_EQ(chat.deployments[0].weight, 90);
@@ -99,6 +102,34 @@ TEST_F(RouteTableTest, PublishesOnlyReadyNotStoppingReplicasOfActiveDeployments)
   EXPECT_EQ(t->services[1].name, "embed");
   EXPECT_EQ(t->services[1].model_category, "embedding");
   EXPECT_TRUE(t->services[1].deployments.empty());
+}
+
+// The model a service serves and the digest of its files, as the deployment
+// controller hands them to the agents; a re-import changes the table.
+TEST_F(RouteTableTest, EachServiceNamesItsModelAndTheDigestOfItsFiles) {
+  Exec(
+      "INSERT INTO model_files(model_id, path, bytes, sha256) VALUES "
+      "(1, 'tokenizer.json', 10, '" +
+      std::string(64, 'a') +
+      "'), "
+      "(1, 'model.safetensors', 99, '" +
+      std::string(64, 'b') + "')");
+  RouteTable table(db_.get(), &clock_);
+  ASSERT_TRUE(table.Refresh().ok());
+  auto t = table.Current();
+  ASSERT_EQ(t->services.size(), 2u);
+  const std::string digest =
+      cluster::ModelDigest({{"tokenizer.json", 10, std::string(64, 'a')},
+                            {"model.safetensors", 99, std::string(64, 'b')}});
+  EXPECT_EQ(t->services[0].model_id, 1);
+  EXPECT_EQ(t->services[0].model_digest, digest);
+  EXPECT_EQ(t->services[1].model_id, 2);
+  EXPECT_EQ(t->services[1].model_digest, "");
+  const int64_t before = t->version;
+  Exec("UPDATE model_files SET bytes = 11 WHERE path = 'tokenizer.json'");
+  ASSERT_TRUE(table.Refresh().ok());
+  EXPECT_GT(table.Current()->version, before);
+  EXPECT_NE(table.Current()->services[0].model_digest, digest);
 }
 
 TEST_F(RouteTableTest, DeletingServicesAreLeftOut) {

@@ -54,6 +54,8 @@ Result<RouteService> ServiceAt(const nlohmann::json& j, const std::string& where
   r.Get("name", &out.name);
   r.Get("org_id", &out.org_id);
   r.Get("model_category", &out.model_category);
+  r.Get("model_id", &out.model_id, /*required=*/false);
+  r.Get("model_digest", &out.model_digest, /*required=*/false);
   HAI_RETURN_IF_ERROR(r.status());
   HAI_RETURN_IF_ERROR(ReadArray(r, "deployments", where, &out.deployments, DeploymentAt));
   return out;
@@ -76,6 +78,8 @@ nlohmann::json ToJson(const RoutingTable& table) {
                         {"name", s.name},
                         {"org_id", s.org_id},
                         {"model_category", s.model_category},
+                        {"model_id", s.model_id},
+                        {"model_digest", s.model_digest},
                         {"deployments", deployments}});
   }
   return {{"version", table.version}, {"services", services}};

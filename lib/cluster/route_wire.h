@@ -36,6 +36,12 @@ struct RouteService {
   int64_t org_id = 0;
   std::string model_category;  // the model's category: text-generation, embedding, rerank, …
   std::vector<RouteDeployment> deployments;
+  // The model the service serves (the portal's model id, 0 when unknown) and
+  // the digest of its files as the registry holds them ("" when unknown):
+  // what a gateway fetches the model's tokenizer by, to count tokens an
+  // engine did not report. Optional on the wire (older schedulers).
+  int64_t model_id = 0;
+  std::string model_digest;
   bool operator==(const RouteService&) const = default;
 };
 

@@ -19,7 +19,9 @@ RoutingTable Sample() {
          90,
          "active",
          {{21, "http://10.0.0.5:21000", "node-1"}, {22, "http://10.0.0.6:21000", "node-2"}}},
-        {12, 10, "active", {}}}});
+        {12, 10, "active", {}}},
+       31,
+       "sha256:5f1c"});
   t.services.push_back({8, "notes-embed", 4, "embedding", {}});
   return t;
 }
@@ -40,6 +42,8 @@ TEST(RouteWireTest, TheContractsFieldNames) {
   EXPECT_EQ(s["name"], "ward-chat");
   EXPECT_EQ(s["org_id"], 3);
   EXPECT_EQ(s["model_category"], "text-generation");
+  EXPECT_EQ(s["model_id"], 31);
+  EXPECT_EQ(s["model_digest"], "sha256:5f1c");
   EXPECT_EQ(s["deployments"][0]["id"], 11);
   EXPECT_EQ(s["deployments"][0]["weight"], 90);
   EXPECT_EQ(s["deployments"][0]["state"], "active");
@@ -47,6 +51,19 @@ TEST(RouteWireTest, TheContractsFieldNames) {
   EXPECT_EQ(s["deployments"][0]["replicas"][1]["address"], "http://10.0.0.6:21000");
   EXPECT_EQ(s["deployments"][0]["replicas"][1]["node"], "node-2");
   EXPECT_TRUE(j["services"][1]["deployments"].is_array());
+}
+
+// A table from a scheduler that does not publish the model yet still reads.
+TEST(RouteWireTest, TheModelFieldsAreOptional) {
+  nlohmann::json j = ToJson(Sample());
+  j["services"][0].erase("model_id");
+  j["services"][0].erase("model_digest");
+  auto r = RoutingTableFromJson(j);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->services[0].model_id, 0);
+  EXPECT_EQ(r->services[0].model_digest, "");
+  j["services"][0]["model_id"] = "31";
+  EXPECT_EQ(RoutingTableFromJson(j).status().field(), "services[0].model_id");
 }
 
 TEST(RouteWireTest, ErrorsNameTheField) {

@@ -4,7 +4,10 @@
 // calls.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "daemons/gateway/tests/gateway_cluster_test.h"
+#include "lib/tokenizer/tokenizer.h"
 
 namespace hai::gateway::testing {
 namespace {
@@ -44,6 +47,18 @@ class GatewayCallLogTest : public GatewayClusterTest {
         }
     }
     return n;
+  }
+  // The generated text of a stream, every event's delta in order.
+  static std::string StreamText(const std::string& stream) {
+    std::string text;
+    for (size_t at = 0; (at = stream.find("data: {", at)) != std::string::npos; ++at) {
+      json event =
+          json::parse(stream.substr(at + 6, stream.find("\n\n", at) - at - 6), nullptr, false);
+      if (!event.is_object() || !event.contains("choices")) continue;
+      for (const auto& c : event["choices"])
+        if (c.contains("delta")) text += c["delta"].value("content", "");
+    }
+    return text;
   }
   // The `usage` the stream's last usage event reported.
   static json StreamUsage(const std::string& stream) {
@@ -116,6 +131,29 @@ TEST_F(GatewayCallLogTest, EachCallLeavesExactlyOneRowWithItsFields) {
   EXPECT_EQ(row["usage_source"], "counted");
   EXPECT_EQ(row["output_tokens"], ContentEvents(counted.body));
   EXPECT_EQ(row["input_tokens"], 5) << "\"hello, ward seven\": 17 bytes / 4, rounded up";
+
+  // That call asked for the model's tokenizer (never loaded on a call's
+  // path); once it is loaded (bounded wait), the gateway counts as the
+  // engine does: the prompt as hai-engine reports it for the same request
+  // non-streamed, the output as the model's tokenizer encodes the text sent.
+  const json engine_prompt = plain.json["usage"]["prompt_tokens"];
+  GatewayProcess::Reply exact;
+  for (int i = 0; i < 100; ++i) {
+    exact = gateway_->Stream(key, "/v1/chat/completions", Chat("ward-chat", true));
+    ASSERT_EQ(exact.status, 200);
+    row = Row(exact);
+    if (row["input_tokens"] == engine_prompt) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(row["usage_source"], "counted");
+  EXPECT_EQ(row["input_tokens"], engine_prompt) << "the tokenizer never loaded";
+  auto tok = tokenizer::Tokenizer::Load(portal_->data_dir() + "/tiny/tokenizer.json");
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  const std::string text = StreamText(exact.body);
+  EXPECT_FALSE(text.empty()) << exact.body;
+  EXPECT_EQ(row["output_tokens"], (*tok)->Encode(text, /*special=*/false).size());
+  EXPECT_EQ(row["total_tokens"],
+            row["input_tokens"].get<int64_t>() + row["output_tokens"].get<int64_t>());
 
   // Failures of a known caller leave rows; an unknown caller none.
   auto unknown =
