@@ -1,28 +1,25 @@
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "daemons/gateway/client_pool.h"
 #include "daemons/gateway/replica_state.h"
 #include "lib/http/message.h"
+#include "lib/http/relayed_exchange.h"
 
 namespace hai::gateway {
 
-// One streamed exchange with a replica, relayed to the caller as it comes.
-// The replica's side runs on a helper thread (the "pump"): the handler waits
-// for the answer's head and decides on its status before anything reaches
-// the caller (so a failure up to then can still go to another replica);
-// then the server thread forwards each piece the moment it arrives, asks
-// even while the replica is quiet whether the caller is still there, and
-// cuts the replica's connection once the caller has gone. A stream the
-// replica breaks off midway ends with an SSE error event that says so.
+// One streamed exchange with a replica, relayed to the caller as it comes
+// (http::RelayedExchange: the head first, so a failure up to then can still
+// go to another replica; then each piece the moment it arrives, and the
+// replica's connection cut once the caller has gone). On top of that: the
+// replica counts the request as outstanding while it runs, the pooled
+// connection is closed rather than reused when the exchange did not end
+// cleanly, and a stream the replica breaks off midway ends with an SSE error
+// event that says so.
 //
 // Used by one request: Start and ReadBody on the handler's thread, Forward
 // on the server thread that writes the answer.
@@ -56,8 +53,6 @@ class UpstreamStream {
   bool Forward(const http::StreamWrite& write);
 
  private:
-  void Pump(const Request& request);
-  void StopPump();
   // Keeps the last few bytes forwarded, to tell whether an event was cut.
   void Remember(const std::string& piece);
   bool EndsEvent() const;
@@ -67,17 +62,10 @@ class UpstreamStream {
   std::shared_ptr<ReplicaState> replica_;
   InFlight in_flight_;
   OnBroken on_broken_;
-  std::thread pump_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> pieces_;  // GUARDED_BY(mu_)
-  size_t queued_bytes_ = 0;         // GUARDED_BY(mu_)
-  bool have_head_ = false;          // GUARDED_BY(mu_)
-  http::ClientResponse head_;       // GUARDED_BY(mu_)
-  bool done_ = false;               // GUARDED_BY(mu_)
-  Status result_;                   // GUARDED_BY(mu_): how the exchange ended
-  bool stop_ = false;               // GUARDED_BY(mu_)
-  std::string tail_;                // the last bytes forwarded (server thread only)
+  bool clean_ = false;  // the exchange ended as HTTP says: the connection may be reused
+  std::string tail_;    // the last bytes forwarded (server thread only)
+  // Last: stopped (its pump joined) before the lease goes back to the pool.
+  http::RelayedExchange exchange_;
 };
 
 }  // namespace hai::gateway
