@@ -30,12 +30,7 @@ void TokenCounter::Stop() {
   stopping_ = true;
   cv_.notify_all();
   // A fetch may be starting as the flag is set: cut until the thread is out.
-  while (!finished_) {
-    lock.unlock();
-    client_.Cancel();
-    lock.lock();
-    cv_.wait_for(lock, 50ms, [this] { return finished_; });
-  }
+  http::CancelUntil(client_, lock, cv_, [this] { return finished_; });
   lock.unlock();
   thread_.join();
 }

@@ -110,4 +110,14 @@ void Client::SetConnectTimeout(int timeout_ms) {
 
 void Client::Cancel() { impl_->client.stop(); }
 
+void CancelUntil(Client& client, std::unique_lock<std::mutex>& lock,
+                 std::condition_variable& changed, const std::function<bool()>& done) {
+  while (!done()) {
+    lock.unlock();
+    client.Cancel();
+    lock.lock();
+    changed.wait_for(lock, std::chrono::milliseconds(50), done);
+  }
+}
+
 }  // namespace hai::http

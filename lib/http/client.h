@@ -1,8 +1,10 @@
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,5 +71,12 @@ class Client {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Cancels `client`'s exchange again and again until `done()` holds: an
+// exchange may be just starting as the decision to stop is taken, and one
+// Cancel before it began would be lost. `lock` holds the mutex guarding what
+// `done` reads; `changed` is notified when that changes.
+void CancelUntil(Client& client, std::unique_lock<std::mutex>& lock,
+                 std::condition_variable& changed, const std::function<bool()>& done);
 
 }  // namespace hai::http

@@ -123,12 +123,7 @@ void RelayedExchange::StopPump() {
   std::unique_lock lock(mu_);
   stop_ = true;
   cv_.notify_all();
-  while (!done_) {
-    lock.unlock();
-    client_->Cancel();
-    lock.lock();
-    cv_.wait_for(lock, 50ms, [this] { return done_; });
-  }
+  CancelUntil(*client_, lock, cv_, [this] { return done_; });
 }
 
 }  // namespace hai::http
