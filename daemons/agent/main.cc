@@ -1,8 +1,6 @@
 // hai-agent: this node's accelerators, their health, and its link to the scheduler.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "daemons/agent/agent_app.h"
 #include "lib/log/log.h"
@@ -55,10 +53,7 @@ int main(int argc, char** argv) {
     log::Error("cannot start", {{"error", st.message()}});
     return 1;
   }
-  if (!ready_file.empty()) {
-    std::ofstream(ready_file + ".tmp") << "{\"port\":" << (*app)->port() << "}\n";
-    std::filesystem::rename(ready_file + ".tmp", ready_file);
-  }
+  if (!ready_file.empty()) systemd::WriteReadyFile(ready_file, (*app)->port());
   systemd::NotifyReady();
   auto period = std::min(systemd::WatchdogPingInterval().value_or(std::chrono::milliseconds(1000)),
                          std::chrono::milliseconds(1000));

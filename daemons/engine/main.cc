@@ -1,7 +1,5 @@
 // hai-engine: HAI's CPU inference engine with an OpenAI-compatible API.
 #include <csignal>
-#include <filesystem>
-#include <fstream>
 
 #include "daemons/engine/engine_app.h"
 #include "daemons/engine/engine_config.h"
@@ -28,10 +26,7 @@ int main(int argc, char** argv) {
     log::Error("cannot load the model", {{"dir", config.model_dir}, {"error", st.message()}});
     return 1;
   }
-  if (!config.ready_file.empty()) {
-    std::ofstream(config.ready_file + ".tmp") << "{\"port\":" << app.port() << "}\n";
-    std::filesystem::rename(config.ready_file + ".tmp", config.ready_file);
-  }
+  if (!config.ready_file.empty()) systemd::WriteReadyFile(config.ready_file, app.port());
   systemd::NotifyStatus("serving " + config.served_name);
   systemd::NotifyReady();
   auto period = std::min(systemd::WatchdogPingInterval().value_or(std::chrono::milliseconds(1000)),

@@ -1,8 +1,6 @@
 // hai-gateway: OpenAI-compatible serving in front of the engine replicas.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "daemons/gateway/gateway_app.h"
 #include "lib/log/log.h"
@@ -44,10 +42,7 @@ int main(int argc, char** argv) {
     log::Error("cannot start", {{"error", st.message()}});
     return 1;
   }
-  if (!ready_file.empty()) {
-    std::ofstream(ready_file + ".tmp") << "{\"port\":" << (*app)->port() << "}\n";
-    std::filesystem::rename(ready_file + ".tmp", ready_file);
-  }
+  if (!ready_file.empty()) systemd::WriteReadyFile(ready_file, (*app)->port());
   systemd::NotifyReady();
   systemd::NotifyStatus("serving");
   auto period = std::min(systemd::WatchdogPingInterval().value_or(std::chrono::milliseconds(1000)),

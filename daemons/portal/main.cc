@@ -2,23 +2,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "daemons/portal/portal_app.h"
 #include "lib/log/log.h"
 #include "lib/systemd/notify.h"
 #include "lib/systemd/signals.h"
-
-namespace {
-
-void WriteReadyFile(const std::string& path, int port) {
-  std::string tmp = path + ".tmp";
-  std::ofstream(tmp) << "{\"port\":" << port << "}\n";
-  std::filesystem::rename(tmp, path);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace hai;
@@ -75,7 +63,7 @@ int main(int argc, char** argv) {
     log::Error("cannot start", {{"error", st.message()}});
     return 1;
   }
-  if (!ready_file.empty()) WriteReadyFile(ready_file, (*app)->port());
+  if (!ready_file.empty()) systemd::WriteReadyFile(ready_file, (*app)->port());
   systemd::NotifyReady();
   systemd::NotifyStatus("serving");
   auto period = systemd::WatchdogPingInterval().value_or(std::chrono::milliseconds(1000));

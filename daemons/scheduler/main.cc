@@ -1,8 +1,6 @@
 // hai-scheduler: node registry, placement and binding.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "daemons/scheduler/scheduler_app.h"
 #include "lib/log/log.h"
@@ -46,10 +44,7 @@ int main(int argc, char** argv) {
     log::Error("cannot start", {{"error", st.message()}});
     return 1;
   }
-  if (!ready_file.empty()) {
-    std::ofstream(ready_file + ".tmp") << "{\"port\":" << (*app)->port() << "}\n";
-    std::filesystem::rename(ready_file + ".tmp", ready_file);
-  }
+  if (!ready_file.empty()) systemd::WriteReadyFile(ready_file, (*app)->port());
   systemd::NotifyReady();
   auto period = std::min(systemd::WatchdogPingInterval().value_or(std::chrono::milliseconds(1000)),
                          std::chrono::milliseconds(500));

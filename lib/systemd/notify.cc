@@ -2,6 +2,8 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace hai::systemd {
@@ -21,6 +23,12 @@ std::optional<std::chrono::milliseconds> WatchdogPingInterval() {
   uint64_t usec = 0;
   if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;
   return std::chrono::milliseconds(usec / 2000);
+}
+
+void WriteReadyFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << "{\"port\":" << port << "}\n";
+  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace hai::systemd

@@ -7,6 +7,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -52,6 +55,19 @@ TEST(SignalWaiterTest, ReturnsOnSigterm) {
   sender.join();
   EXPECT_EQ(sig, SIGTERM);
   EXPECT_GE(ticks, 1);
+}
+
+TEST(ReadyFileTest, HoldsThePortAndNoTemporaryIsLeft) {
+  char dir_template[] = "/tmp/hai-ready-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string path = std::string(dir_template) + "/ready.json";
+  WriteReadyFile(path, 8123);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "{\"port\":8123}\n");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  std::filesystem::remove_all(dir_template);
 }
 
 }  // namespace
