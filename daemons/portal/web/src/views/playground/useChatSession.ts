@@ -2,11 +2,10 @@
 // answer as it grows, and what the browser measured: time to first token
 // (request sent → first content chunk) and output tokens per second after it.
 // The server's usage replaces the chunk count when the stream carries it.
-import { reactive, ref, shallowRef } from 'vue';
-import { ApiError } from '@/api/http';
+import { ref, shallowRef } from 'vue';
+import { useFailure } from '@/composables/useFailure';
 import { playgroundApi, type ChatChunk } from '@/api/gateway';
 import type { ChatMessage, TokenUsage } from '@/api/models';
-import { errorText } from '@/utils/notify';
 import { buildChatRequest, chatMessages, type ChatSettings } from './chatRequest';
 
 export interface StreamMetrics {
@@ -27,7 +26,7 @@ export function useChatSession() {
   const pendingUser = ref('');
   const partial = ref('');
   const state = ref<SessionState>('idle');
-  const failure = reactive({ message: '', code: '' });
+  const { failure, clearFailure, recordFailure } = useFailure();
   const metrics = shallowRef<StreamMetrics | null>(null);
   let controller: AbortController | null = null;
 
@@ -45,8 +44,7 @@ export function useChatSession() {
     const body = buildChatRequest(model, settings, chatMessages(settings, history.value, text));
     pendingUser.value = text;
     partial.value = '';
-    failure.message = '';
-    failure.code = '';
+    clearFailure();
     state.value = 'streaming';
     const started = performance.now();
     let firstAt: number | null = null;
@@ -86,8 +84,7 @@ export function useChatSession() {
         state.value = 'stopped';
       } else {
         state.value = 'error';
-        failure.message = errorText(e);
-        failure.code = e instanceof ApiError ? e.code : '';
+        recordFailure(e);
       }
     } finally {
       update(performance.now());
@@ -111,8 +108,7 @@ export function useChatSession() {
     stop();
     history.value = [];
     metrics.value = null;
-    failure.message = '';
-    failure.code = '';
+    clearFailure();
     state.value = 'idle';
   }
 
