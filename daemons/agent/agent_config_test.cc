@@ -69,5 +69,13 @@ TEST(AgentConfigTest, BadReplicaKeysNameTheKey) {
   }
 }
 
+TEST(AgentConfigTest, AcceptsTheClusterCaFile) {
+  // hai-install writes [cluster] ca_file for the daemons that call https://
+  // URLs; the agent shares the file and must not reject it.
+  auto c = Parse("[cluster]\nca_file = \"/etc/hai/tls/ca.crt\"\n[agent]\nnode_name = \"n1\"\n");
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(Parse("[cluster]\nca_fil = \"x\"\n[agent]\nnode_name = \"n1\"\n").ok());
+}
+
 }  // namespace
 }  // namespace hai::agent

@@ -150,7 +150,7 @@ http::Client* CallLogSink::Client() {
   std::lock_guard lock(client_mu_);
   const auto now = Clock::now();
   if (!client_ || now - client_used_ > kMaxIdleConnection)
-    client_ = std::make_unique<http::Client>(portal_.host, portal_.port, options_.timeout_ms);
+    client_ = std::make_unique<http::Client>(portal_, options_.ca_file, options_.timeout_ms);
   client_used_ = now;
   return client_.get();
 }

@@ -22,6 +22,7 @@ struct CallLogOptions {
   int attempts = 3;         // sends of one batch before it is dropped
   int64_t retry_ms = 500;   // wait before the 2nd attempt, doubled after
   int timeout_ms = 10000;   // one POST
+  std::string ca_file;      // an https:// portal's CA ("" = the system's store)
 };
 
 // Sends call records to the portal's call log (POST /internal/v1/call-logs,

@@ -6,14 +6,14 @@
 namespace hai::gateway {
 
 ClientPool::Lease::~Lease() {
-  if (client_ && !discard_) pool_->Return(host_, port_, std::move(client_));
+  if (client_ && !discard_) pool_->Return(peer_, std::move(client_));
 }
 
-ClientPool::Lease ClientPool::Acquire(const std::string& host, int port) {
+ClientPool::Lease ClientPool::Acquire(const http::HttpUrl& peer) {
   std::vector<Idle> stale;  // closed outside the lock
   {
     std::lock_guard lock(mu_);
-    auto it = idle_.find({host, port});
+    auto it = idle_.find(KeyOf(peer));
     if (it != idle_.end()) {
       const auto now = std::chrono::steady_clock::now();
       std::vector<Idle>& idle = it->second;
@@ -25,18 +25,18 @@ ClientPool::Lease ClientPool::Acquire(const std::string& host, int port) {
       if (!idle.empty()) {
         std::unique_ptr<http::Client> client = std::move(idle.back().client);
         idle.pop_back();
-        return Lease(this, host, port, std::move(client));
+        return Lease(this, peer, std::move(client));
       }
     }
   }
-  auto client = std::make_unique<http::Client>(host, port, timeout_ms_);
+  auto client = std::make_unique<http::Client>(peer, ca_file_, timeout_ms_);
   client->SetConnectTimeout(connect_timeout_ms_);
-  return Lease(this, host, port, std::move(client));
+  return Lease(this, peer, std::move(client));
 }
 
-void ClientPool::Return(const std::string& host, int port, std::unique_ptr<http::Client> client) {
+void ClientPool::Return(const http::HttpUrl& peer, std::unique_ptr<http::Client> client) {
   std::lock_guard lock(mu_);
-  auto& idle = idle_[{host, port}];
+  auto& idle = idle_[KeyOf(peer)];
   if (idle.size() < max_idle_per_peer_)
     idle.push_back({std::move(client), std::chrono::steady_clock::now()});
 }

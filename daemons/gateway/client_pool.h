@@ -5,10 +5,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "lib/http/client.h"
+#include "lib/http/url.h"
 
 namespace hai::gateway {
 
@@ -20,18 +22,21 @@ namespace hai::gateway {
 // a quiet connection, so a request never races a server closing it (which
 // would look like a failed replica); and few are kept per peer, since each
 // one holds a worker thread of the peer's server while it is open.
-// Thread-safe.
+// An https:// peer's certificate is verified against `ca_file` ("" = the
+// system's store). Thread-safe.
 class ClientPool {
  public:
-  ClientPool(int timeout_ms, int connect_timeout_ms, size_t max_idle_per_peer)
+  ClientPool(int timeout_ms, int connect_timeout_ms, size_t max_idle_per_peer,
+             std::string ca_file = "")
       : timeout_ms_(timeout_ms),
         connect_timeout_ms_(connect_timeout_ms),
-        max_idle_per_peer_(max_idle_per_peer) {}
+        max_idle_per_peer_(max_idle_per_peer),
+        ca_file_(std::move(ca_file)) {}
 
   class Lease {
    public:
-    Lease(ClientPool* pool, std::string host, int port, std::unique_ptr<http::Client> client)
-        : pool_(pool), host_(std::move(host)), port_(port), client_(std::move(client)) {}
+    Lease(ClientPool* pool, http::HttpUrl peer, std::unique_ptr<http::Client> client)
+        : pool_(pool), peer_(std::move(peer)), client_(std::move(client)) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
@@ -43,28 +48,32 @@ class ClientPool {
 
    private:
     ClientPool* pool_;
-    std::string host_;
-    int port_;
+    http::HttpUrl peer_;
     std::unique_ptr<http::Client> client_;
     bool discard_ = false;
   };
 
-  Lease Acquire(const std::string& host, int port);
+  // A plain HTTP peer (an engine replica).
+  Lease Acquire(const std::string& host, int port) { return Acquire(http::HttpUrl{host, port}); }
+  Lease Acquire(const http::HttpUrl& peer);
 
   static constexpr std::chrono::milliseconds kMaxIdle{2000};
 
  private:
-  void Return(const std::string& host, int port, std::unique_ptr<http::Client> client);
+  void Return(const http::HttpUrl& peer, std::unique_ptr<http::Client> client);
+  using PeerKey = std::tuple<bool, std::string, int>;  // https, host, port
+  static PeerKey KeyOf(const http::HttpUrl& peer) { return {peer.https, peer.host, peer.port}; }
 
   const int timeout_ms_;
   const int connect_timeout_ms_;
   const size_t max_idle_per_peer_;
+  const std::string ca_file_;
   std::mutex mu_;
   struct Idle {
     std::unique_ptr<http::Client> client;
     std::chrono::steady_clock::time_point since;
   };
-  std::map<std::pair<std::string, int>, std::vector<Idle>> idle_;  // GUARDED_BY(mu_)
+  std::map<PeerKey, std::vector<Idle>> idle_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace hai::gateway

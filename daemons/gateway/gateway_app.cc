@@ -4,6 +4,7 @@
 #include <random>
 
 #include "daemons/gateway/gateway_routes.h"
+#include "lib/http/tls.h"
 #include "lib/log/log.h"
 
 namespace hai::gateway {
@@ -27,7 +28,12 @@ Result<std::unique_ptr<GatewayApp>> GatewayApp::Create(const GatewayConfig& conf
     return Status::FailedPrecondition("no cluster token in " + config.TokenPath() +
                                       " (hai-portal creates it at first start; hai-install "
                                       "copies it to other nodes)");
-  HAI_ASSIGN_OR_RETURN(http::HttpUrl portal, http::ParseHttpUrl(config.PortalUrl(), "portal_url"));
+  HAI_ASSIGN_OR_RETURN(http::HttpUrl portal, http::ParseHttpUrl(config.PortalUrl(), "portal_url",
+                                                                http::UrlSchemes::kHttpOrHttps));
+  if (!config.tls_cert_file.empty())
+    HAI_RETURN_IF_ERROR(http::CheckServerTlsFiles(config.tls_cert_file, config.tls_key_file));
+  if (!config.cluster_ca_file.empty())
+    HAI_RETURN_IF_ERROR(http::CheckCaFile(config.cluster_ca_file));
   HAI_ASSIGN_OR_RETURN(http::HttpUrl scheduler,
                        http::ParseHttpUrl(config.SchedulerUrl(), "scheduler_url"));
   ScorerRegistry scorers;
@@ -36,7 +42,7 @@ Result<std::unique_ptr<GatewayApp>> GatewayApp::Create(const GatewayConfig& conf
 
   app->metrics_ = std::make_unique<GatewayMetrics>(&app->registry_);
   app->validator_ = std::make_unique<PortalKeyValidator>(
-      portal, token, static_cast<int>(config.connect_timeout_ms) + 3000);
+      portal, token, static_cast<int>(config.connect_timeout_ms) + 3000, config.cluster_ca_file);
   app->keys_ = std::make_unique<KeyCache>(
       app->validator_.get(), clock,
       KeyCacheOptions{config.key_cache_ttl_ms, static_cast<size_t>(config.key_cache_max_entries)});
@@ -46,6 +52,7 @@ Result<std::unique_ptr<GatewayApp>> GatewayApp::Create(const GatewayConfig& conf
   call_log.queue = static_cast<size_t>(config.call_log_queue);
   call_log.batch = static_cast<size_t>(config.call_log_batch);
   call_log.flush_ms = config.call_log_flush_ms;
+  call_log.ca_file = config.cluster_ca_file;
   app->call_log_ = std::make_unique<CallLogSink>(portal, token, call_log, app->metrics_.get());
   app->tokens_ = std::make_unique<TokenCounter>(scheduler, token, clock);
   app->picker_ = std::make_unique<Picker>(std::move(scorer), std::random_device{}());
@@ -77,6 +84,8 @@ GatewayApp::~GatewayApp() { Stop(); }
 Status GatewayApp::Start() {
   http::ServerOptions opts =
       GatewayServerOptions(config_.listen, config_.port, config_.threads, config_.max_body_bytes);
+  opts.tls_cert_file = config_.tls_cert_file;
+  opts.tls_key_file = config_.tls_key_file;
   server_ = std::make_unique<http::Server>(opts, &router_, &registry_);
   call_log_->Start();
   tokens_->Start();
@@ -85,6 +94,7 @@ Status GatewayApp::Start() {
   prober_->Start();
   log::Info("hai-gateway listening", {{"address", config_.listen},
                                       {"port", server_->port()},
+                                      {"scheme", config_.tls_cert_file.empty() ? "http" : "https"},
                                       {"portal", config_.PortalUrl()},
                                       {"scheduler", config_.SchedulerUrl()}});
   return Status::Ok();

@@ -1,6 +1,7 @@
 #include "daemons/gateway/gateway_config.h"
 
 #include "daemons/gateway/scorer.h"
+#include "lib/http/tls.h"
 #include "lib/http/url.h"
 #include "lib/log/log.h"
 
@@ -15,6 +16,8 @@ Result<GatewayConfig> ReadGatewayConfig(const config::File& file) {
   g.Read("port", &c.port, 0, 65535);
   g.Read("threads", &c.threads, 4, 16384);
   g.Read("max_body_bytes", &c.max_body_bytes, 1024, int64_t{1} << 30);
+  g.Read("tls_cert_file", &c.tls_cert_file);
+  g.Read("tls_key_file", &c.tls_key_file);
   g.Read("portal_url", &c.portal_url);
   g.Read("scheduler_url", &c.scheduler_url);
   g.Read("key_cache_ttl_ms", &c.key_cache_ttl_ms, 0, 5000);
@@ -36,6 +39,7 @@ Result<GatewayConfig> ReadGatewayConfig(const config::File& file) {
   cluster.Read("token_file", &c.cluster_token_file);
   cluster.Read("portal_url", &c.cluster_portal_url);
   cluster.Read("scheduler_url", &c.cluster_scheduler_url);
+  cluster.Read("ca_file", &c.cluster_ca_file);
   HAI_RETURN_IF_ERROR(cluster.Finish());
   HAI_RETURN_IF_ERROR(ValidateGatewayConfig(c, file.source()));
   return c;
@@ -48,12 +52,15 @@ Status ValidateGatewayConfig(const GatewayConfig& c, const std::string& source) 
     return Status::InvalidArgument(source + ": log.level: expected debug, info, warning or error",
                                    "log.level");
   const std::string portal_key = c.portal_url.empty() ? "cluster.portal_url" : "gateway.portal_url";
-  if (auto url = http::ParseHttpUrl(c.PortalUrl(), source + ": " + portal_key); !url.ok())
+  if (auto url = http::ParseHttpUrl(c.PortalUrl(), source + ": " + portal_key,
+                                    http::UrlSchemes::kHttpOrHttps);
+      !url.ok())
     return url.status();
   const std::string scheduler_key =
       c.scheduler_url.empty() ? "cluster.scheduler_url" : "gateway.scheduler_url";
   if (auto url = http::ParseHttpUrl(c.SchedulerUrl(), source + ": " + scheduler_key); !url.ok())
     return url.status();
+  HAI_RETURN_IF_ERROR(http::CheckTlsKeys(source, "gateway", c.tls_cert_file, c.tls_key_file));
   if (c.max_eject_ms < c.eject_ms)
     return Status::InvalidArgument(
         source + ": gateway.max_eject_ms: must not be below gateway.eject_ms (" +

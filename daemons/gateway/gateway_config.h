@@ -9,8 +9,8 @@
 namespace hai::gateway {
 
 // hai-gateway's configuration: [gateway], plus [log] level and the [cluster]
-// token_file, portal_url and scheduler_url of the shared hai.toml. Defaults
-// are the installed layout (docs/configuration.md).
+// token_file, portal_url, scheduler_url and ca_file of the shared hai.toml.
+// Defaults are the installed layout (docs/configuration.md).
 struct GatewayConfig {
   std::string data_dir = "/var/lib/hai";  // only for the default cluster token path
   std::string listen = "127.0.0.1";
@@ -18,7 +18,12 @@ struct GatewayConfig {
   // Each request being served holds one; a stream holds it until it ends.
   int threads = 128;
   int64_t max_body_bytes = 8 << 20;
+  // Both set: the API is served over HTTPS only (TLS 1.2 or later); both
+  // empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Where keys are validated and routes come from; "" = the [cluster] value.
+  // The portal's may be https:// (verified against cluster_ca_file).
   std::string portal_url;
   std::string scheduler_url;
   // How long an answer about a key is used before the portal is asked again:
@@ -46,6 +51,7 @@ struct GatewayConfig {
   std::string cluster_token_file;  // [cluster] token_file; default <data_dir>/cluster-token
   std::string cluster_portal_url = "http://127.0.0.1:8080";
   std::string cluster_scheduler_url = "http://127.0.0.1:7001";
+  std::string cluster_ca_file;  // [cluster] ca_file; "" = the system's store
 
   std::string TokenPath() const {
     return cluster_token_file.empty() ? data_dir + "/cluster-token" : cluster_token_file;

@@ -67,7 +67,9 @@ TEST(GatewayConfigTest, ErrorsNameTheFileAndTheKey) {
   expect("[gateway]\nretries = \"two\"\n", "gateway.retries");
   expect("[gateway]\nscorer = \"round_robin\"\n", "gateway.scorer");
   expect("[gateway]\neject_ms = 5000\nmax_eject_ms = 1000\n", "gateway.max_eject_ms");
-  expect("[gateway]\nportal_url = \"https://x\"\n", "gateway.portal_url");
+  expect("[gateway]\nportal_url = \"ftp://x\"\n", "gateway.portal_url");
+  expect("[gateway]\nportal_url = \"https://x/v1\"\n", "gateway.portal_url");
+  expect("[gateway]\nscheduler_url = \"https://x:7001\"\n", "gateway.scheduler_url");
   expect("[cluster]\nscheduler_url = \"localhost:7001\"\n", "cluster.scheduler_url");
   expect("[log]\nlevel = \"loud\"\n", "log.level");
   expect("[gateway]\ncall_log_queue = 0\n", "gateway.call_log_queue");
@@ -75,6 +77,34 @@ TEST(GatewayConfigTest, ErrorsNameTheFileAndTheKey) {
   expect("[gateway]\ncall_log_flush_ms = 5\n", "gateway.call_log_flush_ms");
   expect("[gateway]\ncall_log_queue = 10\ncall_log_batch = 20\n", "gateway.call_log_batch");
   expect("[gatway]\nport = 1\n", "gatway");
+}
+
+TEST(GatewayConfigTest, TlsKeysAndAnHttpsPortal) {
+  auto c = Parse(
+      "[cluster]\nportal_url = \"https://hai-1:8080\"\nca_file = \"/etc/hai/tls/ca.crt\"\n"
+      "[gateway]\ntls_cert_file = \"/etc/hai/tls/hai.crt\"\n"
+      "tls_key_file = \"/etc/hai/tls/hai.key\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->PortalUrl(), "https://hai-1:8080");
+  EXPECT_EQ(c->cluster_ca_file, "/etc/hai/tls/ca.crt");
+  EXPECT_EQ(c->tls_cert_file, "/etc/hai/tls/hai.crt");
+  EXPECT_EQ(c->tls_key_file, "/etc/hai/tls/hai.key");
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->tls_cert_file, "");
+  EXPECT_EQ(defaults->cluster_ca_file, "");
+  // Both or neither.
+  auto half = Parse("[gateway]\ntls_cert_file = \"/etc/hai/tls/hai.crt\"\n");
+  ASSERT_FALSE(half.ok());
+  EXPECT_EQ(half.status().field(), "gateway.tls_key_file");
+  EXPECT_EQ(half.status().message(),
+            "hai.toml: gateway.tls_key_file: must be set when gateway.tls_cert_file is (HTTPS "
+            "needs both)");
+  EXPECT_EQ(Parse("[gateway]\ntls_key_file = \"/k\"\n").status().field(), "gateway.tls_cert_file");
+  // The scheduler stays plain HTTP on the cluster network.
+  auto scheduler = Parse("[cluster]\nscheduler_url = \"https://hai-1:7001\"\n");
+  ASSERT_FALSE(scheduler.ok());
+  EXPECT_NE(scheduler.status().message().find("cluster.scheduler_url"), std::string::npos);
 }
 
 }  // namespace

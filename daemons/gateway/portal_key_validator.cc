@@ -7,13 +7,13 @@
 namespace hai::gateway {
 
 PortalKeyValidator::PortalKeyValidator(http::HttpUrl portal, std::string cluster_token,
-                                       int timeout_ms)
+                                       int timeout_ms, const std::string& ca_file)
     : portal_(std::move(portal)),
       token_(std::move(cluster_token)),
-      clients_(timeout_ms, timeout_ms, 16) {}
+      clients_(timeout_ms, timeout_ms, 16, ca_file) {}
 
 Result<KeyInfo> PortalKeyValidator::Validate(const std::string& secret) {
-  ClientPool::Lease client = clients_.Acquire(portal_.host, portal_.port);
+  ClientPool::Lease client = clients_.Acquire(portal_);
   auto r = client->Send("GET", "/internal/v1/api-keys/validate", "",
                         {{"Authorization", "Bearer " + token_}, {"X-Api-Key", secret}});
   if (!r.ok()) {

@@ -9,10 +9,13 @@
 namespace hai::gateway {
 
 // Asks hai-portal about a key: GET /internal/v1/api-keys/validate with the
-// key in X-Api-Key and the cluster token as bearer. Thread-safe.
+// key in X-Api-Key and the cluster token as bearer; an https:// portal's
+// certificate is verified against `ca_file` ("" = the system's store).
+// Thread-safe.
 class PortalKeyValidator final : public KeyValidator {
  public:
-  PortalKeyValidator(http::HttpUrl portal, std::string cluster_token, int timeout_ms);
+  PortalKeyValidator(http::HttpUrl portal, std::string cluster_token, int timeout_ms,
+                     const std::string& ca_file = "");
   Result<KeyInfo> Validate(const std::string& secret) override;
 
  private:

@@ -45,7 +45,8 @@ Result<Target> ReadTarget(const std::string& body) {
 // The exchange and the connection it runs on, kept alive by the streamed
 // answer's producer.
 struct Relay {
-  explicit Relay(const http::HttpUrl& url) : client(url.host, url.port, kGatewayTimeoutMs) {
+  Relay(const http::HttpUrl& url, const std::string& ca_file)
+      : client(url, ca_file, kGatewayTimeoutMs) {
     client.SetConnectTimeout(kConnectTimeoutMs);
   }
   http::Client client;
@@ -69,7 +70,8 @@ Result<Response> CallThroughGateway(Services* s, Call& call, const std::string& 
     return Error(503, "gateway_not_configured",
                  "the playground calls models through the gateway, and portal.gateway_url is "
                  "not set");
-  HAI_ASSIGN_OR_RETURN(http::HttpUrl url, http::ParseHttpUrl(s->gateway_url, "gateway_url"));
+  HAI_ASSIGN_OR_RETURN(http::HttpUrl url, http::ParseHttpUrl(s->gateway_url, "gateway_url",
+                                                             http::UrlSchemes::kHttpOrHttps));
 
   RelayedExchange::Request request;
   request.path = "/v1/" + what;
@@ -82,7 +84,7 @@ Result<Response> CallThroughGateway(Services* s, Call& call, const std::string& 
   if (!call.req.client_ip.empty()) request.headers.push_back({"X-Forwarded-For", call.req.client_ip});
   if (std::string agent = call.req.Header("user-agent"); !agent.empty())
     request.headers.push_back({"User-Agent", agent});
-  auto relay = std::make_shared<Relay>(url);
+  auto relay = std::make_shared<Relay>(url, s->ca_file);
   auto head = relay->exchange.Start(std::move(request), call.req.client_gone);
   if (!head.ok())
     return Error(502, "gateway_unreachable",

@@ -17,6 +17,7 @@
 #include "lib/base/random.h"
 #include "lib/base/secret_file.h"
 #include "lib/engine_profile/profile_parser.h"
+#include "lib/http/tls.h"
 #include "lib/http/url.h"
 #include "lib/log/log.h"
 #include "lib/store/migrations.h"
@@ -52,6 +53,10 @@ PortalApp::~PortalApp() { Stop(); }
 Result<std::unique_ptr<PortalApp>> PortalApp::Create(const PortalConfig& config,
                                                      const Clock* clock) {
   std::unique_ptr<PortalApp> app(new PortalApp(config, clock));
+  // TLS files first: a portal that could not serve changes nothing.
+  if (!config.tls_cert_file.empty())
+    HAI_RETURN_IF_ERROR(http::CheckServerTlsFiles(config.tls_cert_file, config.tls_key_file));
+  if (!config.ca_file.empty()) HAI_RETURN_IF_ERROR(http::CheckCaFile(config.ca_file));
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::Unavailable("cannot create data directory " + config.data_dir + ": " + ec.message());
@@ -65,6 +70,7 @@ Result<std::unique_ptr<PortalApp>> PortalApp::Create(const PortalConfig& config,
   s.metrics = &app->registry_;
   s.initial_password_file = config.InitialPasswordPath();
   s.gateway_url = config.gateway_url;
+  s.ca_file = config.ca_file;
   HAI_ASSIGN_OR_RETURN(http::HttpUrl scheduler,
                        http::ParseHttpUrl(config.scheduler_url, "cluster.scheduler_url"));
   s.scheduler_host = scheduler.host;
@@ -155,12 +161,15 @@ Status PortalApp::Start() {
   opts.threads = config_.threads;
   opts.max_body_bytes = static_cast<size_t>(config_.max_body_bytes);
   opts.metrics_prefix = "hai_portal_http";
+  opts.tls_cert_file = config_.tls_cert_file;
+  opts.tls_key_file = config_.tls_key_file;
   std::error_code ec;
   if (std::filesystem::is_directory(config_.web_dir, ec)) opts.static_dir = config_.web_dir;
   else log::Warn("web assets not found; serving the API only", {{"web_dir", config_.web_dir}});
   server_ = std::make_unique<http::Server>(opts, api_->router(), &registry_);
   HAI_RETURN_IF_ERROR(server_->Start());
   log::Info("hai-portal listening", {{"address", config_.listen}, {"port", server_->port()},
+                                     {"scheme", config_.tls_cert_file.empty() ? "http" : "https"},
                                      {"data_dir", config_.data_dir}});
   return Status::Ok();
 }

@@ -118,6 +118,28 @@ TEST(SessionStoreTest, IdleAndAbsoluteExpiry) {
   EXPECT_FALSE(resume("never-issued", 0));
 }
 
+TEST_F(PortalAppTest, UnusableTlsOrCaFilesStopTheStartBeforeAnythingIsWritten) {
+  FakeClock clock(kStart);
+  const std::string missing = (dir_.parent_path() / ("hai-app-test-missing-" +
+                                                      std::to_string(getpid()) + ".crt"))
+                                  .string();
+  PortalConfig tls = config_;
+  tls.tls_cert_file = missing;
+  tls.tls_key_file = missing;
+  auto app = PortalApp::Create(tls, &clock);
+  ASSERT_FALSE(app.ok());
+  EXPECT_EQ(app.status().message(),
+            "TLS certificate " + missing + ": cannot read it: No such file or directory");
+  EXPECT_FALSE(std::filesystem::exists(dir_)) << "the data directory was made";
+  PortalConfig ca = config_;
+  ca.ca_file = missing;
+  app = PortalApp::Create(ca, &clock);
+  ASSERT_FALSE(app.ok());
+  EXPECT_EQ(app.status().message(),
+            "CA file " + missing + ": cannot read it: No such file or directory");
+  EXPECT_FALSE(std::filesystem::exists(dir_)) << "the data directory was made";
+}
+
 }  // namespace
 }  // namespace hai::portal
 

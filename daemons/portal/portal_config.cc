@@ -4,6 +4,7 @@
 
 #include "daemons/portal/model_catalog.h"
 #include "lib/engine_profile/profile_parser.h"
+#include "lib/http/tls.h"
 #include "lib/http/url.h"
 #include "lib/log/log.h"
 
@@ -32,6 +33,8 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
   p.Read("call_log_retention_days", &c.call_log_retention_days, 1, 36500);
   p.Read("monitoring_retention_days", &c.monitoring_retention_days, 1, 36500);
   p.Read("secure_cookies", &c.secure_cookies);
+  p.Read("tls_cert_file", &c.tls_cert_file);
+  p.Read("tls_key_file", &c.tls_key_file);
   p.Read("catalog_dir", &c.catalog_dir);
   p.Read("model_import_max_bytes", &c.model_import_max_bytes, 1 << 20, int64_t{1} << 50);
   p.Read("model_import_max_files", &c.model_import_max_files, 1, 1000000);
@@ -47,6 +50,7 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
   std::string ignored;
   cluster.Read("portal_url", &ignored);
   cluster.Read("scheduler_url", &c.scheduler_url);
+  cluster.Read("ca_file", &c.ca_file);
   HAI_RETURN_IF_ERROR(cluster.Finish());
   HAI_RETURN_IF_ERROR(ValidatePortalConfig(c, file.source()));
   return c;
@@ -54,9 +58,12 @@ Result<PortalConfig> ReadPortalConfig(const config::File& file) {
 
 Status ValidatePortalConfig(const PortalConfig& c, const std::string& source) {
   if (!c.gateway_url.empty()) {
-    if (auto url = http::ParseHttpUrl(c.gateway_url, "portal.gateway_url"); !url.ok())
+    if (auto url =
+            http::ParseHttpUrl(c.gateway_url, "portal.gateway_url", http::UrlSchemes::kHttpOrHttps);
+        !url.ok())
       return Status::InvalidArgument(source + ": " + url.status().message(), "portal.gateway_url");
   }
+  HAI_RETURN_IF_ERROR(http::CheckTlsKeys(source, "portal", c.tls_cert_file, c.tls_key_file));
   if (c.audit_retention_days < 180 && !c.audit_retention_override)
     return Status::InvalidArgument(
         source + ": portal.audit_retention_days: " + std::to_string(c.audit_retention_days) +

@@ -8,8 +8,9 @@
 
 namespace hai::portal {
 
-// hai-portal's configuration: [portal], plus [log] level and [cluster]
-// token_file from the shared hai.toml. Defaults are the installed layout.
+// hai-portal's configuration: [portal], plus [log] level and the [cluster]
+// token_file, scheduler_url and ca_file of the shared hai.toml. Defaults are
+// the installed layout.
 struct PortalConfig {
   std::string data_dir = "/var/lib/hai";
   std::string listen = "127.0.0.1";
@@ -34,9 +35,16 @@ struct PortalConfig {
   int call_log_retention_days = 30;
   int monitoring_retention_days = 400;
   bool secure_cookies = false;
+  // Both set: the portal serves HTTPS only (TLS 1.2 or later); both empty:
+  // plain HTTP. hai-install sets them (and secure_cookies) with TLS on.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   std::string log_level = "info";
   std::string cluster_token_file;  // default: <data_dir>/cluster-token
   std::string scheduler_url = "http://127.0.0.1:7001";  // [cluster] scheduler_url
+  // [cluster] ca_file: the CA an https:// gateway_url's certificate must
+  // chain to (the playground's calls); "" = the system's store.
+  std::string ca_file;
   // The model catalogue; "" = the `catalog` folder of the share directory
   // that holds openapi_file (/usr/share/hai/catalog; a build tree's
   // build/share/hai/catalog under `haictl up`).
@@ -49,6 +57,7 @@ struct PortalConfig {
   std::string engine_profiles_dir;
   // The OpenAI-compatible gateway as callers reach it (the VIP), shown in the
   // portal's API examples; "" = port 8000 on the host the portal was reached by.
+  // May be https:// (verified against ca_file).
   std::string gateway_url;
 
   std::string DatabasePath() const { return data_dir + "/hai.db"; }

@@ -59,5 +59,26 @@ TEST(PortalConfigTest, BadKeysAreNamed) {
   EXPECT_EQ(gateway->gateway_url, "http://10.0.0.5:8000");
 }
 
+TEST(PortalConfigTest, TlsKeysAndAnHttpsGateway) {
+  auto c = Parse(
+      "[cluster]\nca_file = \"/etc/hai/tls/ca.crt\"\n"
+      "[portal]\ntls_cert_file = \"/etc/hai/tls/hai.crt\"\n"
+      "tls_key_file = \"/etc/hai/tls/hai.key\"\n"
+      "gateway_url = \"https://10.0.0.5:8000\"\nsecure_cookies = true\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->tls_cert_file, "/etc/hai/tls/hai.crt");
+  EXPECT_EQ(c->tls_key_file, "/etc/hai/tls/hai.key");
+  EXPECT_EQ(c->ca_file, "/etc/hai/tls/ca.crt");
+  EXPECT_EQ(c->gateway_url, "https://10.0.0.5:8000");
+  auto half = Parse("[portal]\ntls_key_file = \"/etc/hai/tls/hai.key\"\n");
+  ASSERT_FALSE(half.ok());
+  EXPECT_EQ(half.status().field(), "portal.tls_cert_file");
+  EXPECT_EQ(half.status().message(),
+            "hai.toml: portal.tls_cert_file: must be set when portal.tls_key_file is (HTTPS "
+            "needs both)");
+  EXPECT_EQ(Parse("[cluster]\nscheduler_url = \"https://10.0.0.1:7001\"\n").status().field(),
+            "hai.toml: cluster.scheduler_url");
+}
+
 }  // namespace
 }  // namespace hai::portal

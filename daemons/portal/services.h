@@ -45,6 +45,9 @@ struct Services {
   std::string initial_password_file;
   // portal.gateway_url: where programs call the models ("" = not configured).
   std::string gateway_url;
+  // [cluster] ca_file: what an https:// gateway_url is verified against
+  // ("" = the system's store).
+  std::string ca_file;
   // The model registry (models, catalogue, imports); null in route-table-only builds.
   ModelRegistry* models = nullptr;
   // Engine profiles deployments may name, and the vendor adapters their

@@ -28,6 +28,9 @@ Result<SchedulerConfig> ReadSchedulerConfig(const config::File& file) {
   cluster.Read("token_file", &c.cluster_token_file);
   cluster.Read("portal_url", &ignored);
   cluster.Read("scheduler_url", &ignored);
+  // The CA other daemons' clients trust for https:// URLs; this daemon only
+  // speaks plain HTTP on the cluster network.
+  cluster.Read("ca_file", &ignored);
   HAI_RETURN_IF_ERROR(cluster.Finish());
   return c;
 }

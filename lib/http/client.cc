@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "lib/http/tls.h"
+
 namespace hai::http {
 
 std::string ClientResponse::Header(const std::string& name) const {
@@ -17,20 +19,50 @@ std::string ClientResponse::Header(const std::string& name) const {
 }
 
 struct Client::Impl {
-  Impl(const std::string& host, int port) : client(host, port) {}
-  httplib::Client client;
+  // Why an exchange failed, in words.
+  std::string Failure(httplib::Error error) const {
+    if (ssl && error == httplib::Error::SSLServerVerification)
+      return CertificateRejection(ssl->get_openssl_verify_result(), host);
+    if (error == httplib::Error::SSLLoadingCerts)
+      return ca_file.empty() ? "cannot load the system's CA store"
+                             : "cannot load the CA file " + ca_file;
+    return httplib::to_string(error);
+  }
+
+  std::unique_ptr<httplib::ClientImpl> client;
+  httplib::SSLClient* ssl = nullptr;  // `client`, when it speaks TLS
+  std::string host;
+  std::string ca_file;
   std::string where;
 };
 
 Client::Client(std::string host, int port, int timeout_ms)
-    : impl_(std::make_unique<Impl>(host, port)) {
-  impl_->where = host + ":" + std::to_string(port);
+    : Client(HttpUrl{std::move(host), port, false}, "", timeout_ms) {}
+
+Client::Client(const HttpUrl& url, const std::string& ca_file, int timeout_ms)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->host = url.host;
+  // The peer as errors name it: host:port, or the https:// URL.
+  impl_->where = url.https ? url.ToString() : url.host + ":" + std::to_string(url.port);
+  if (url.https) {
+    auto ssl = std::make_unique<httplib::SSLClient>(url.host, url.port);
+    if (!ca_file.empty()) ssl->set_ca_cert_path(ca_file);
+    ssl->enable_server_certificate_verification(true);
+    if (SSL_CTX* ctx = ssl->ssl_context()) ConfigureClientTls(ctx);
+    impl_->ssl = ssl.get();
+    impl_->ca_file = ca_file;
+    impl_->client = std::move(ssl);
+    IgnoreBrokenPipes();
+  } else {
+    impl_->client = std::make_unique<httplib::ClientImpl>(url.host, url.port);
+  }
   auto timeout = std::chrono::milliseconds(timeout_ms);
-  impl_->client.set_connection_timeout(timeout);
-  impl_->client.set_read_timeout(timeout);
-  impl_->client.set_write_timeout(timeout);
-  impl_->client.set_keep_alive(true);
-  impl_->client.set_tcp_nodelay(true);
+  httplib::ClientImpl& client = *impl_->client;
+  client.set_connection_timeout(timeout);
+  client.set_read_timeout(timeout);
+  client.set_write_timeout(timeout);
+  client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
 }
 
 Client::~Client() = default;
@@ -43,15 +75,15 @@ Result<ClientResponse> Client::Send(const std::string& method, const std::string
   for (const auto& [k, v] : headers) h.emplace(k, v);
   httplib::Result r{nullptr, httplib::Error::Unknown};
   const char* ct = content_type.c_str();
-  if (method == "GET") r = impl_->client.Get(path, h);
-  else if (method == "POST") r = impl_->client.Post(path, h, body, ct);
-  else if (method == "PUT") r = impl_->client.Put(path, h, body, ct);
-  else if (method == "PATCH") r = impl_->client.Patch(path, h, body, ct);
-  else if (method == "DELETE") r = impl_->client.Delete(path, h, body, ct);
+  if (method == "GET") r = impl_->client->Get(path, h);
+  else if (method == "POST") r = impl_->client->Post(path, h, body, ct);
+  else if (method == "PUT") r = impl_->client->Put(path, h, body, ct);
+  else if (method == "PATCH") r = impl_->client->Patch(path, h, body, ct);
+  else if (method == "DELETE") r = impl_->client->Delete(path, h, body, ct);
   else return Status::InvalidArgument("unsupported method " + method);
   if (!r)
     return Status::Unavailable(method + " " + impl_->where + path + ": " +
-                               httplib::to_string(r.error()));
+                               impl_->Failure(r.error()));
   ClientResponse out;
   out.status = r->status;
   out.body = r->body;
@@ -92,11 +124,10 @@ Result<ClientResponse> Client::SendStreaming(
   };
   httplib::Response res;
   httplib::Error error = httplib::Error::Success;
-  if (!impl_->client.send(req, res, error)) {
+  if (!impl_->client->send(req, res, error)) {
     // A half-read answer must not be reused on a kept-alive connection.
-    impl_->client.stop();
-    return Status::Unavailable(method + " " + impl_->where + path + ": " +
-                               httplib::to_string(error));
+    impl_->client->stop();
+    return Status::Unavailable(method + " " + impl_->where + path + ": " + impl_->Failure(error));
   }
   ClientResponse out;
   out.status = res.status;
@@ -105,10 +136,10 @@ Result<ClientResponse> Client::SendStreaming(
 }
 
 void Client::SetConnectTimeout(int timeout_ms) {
-  impl_->client.set_connection_timeout(std::chrono::milliseconds(timeout_ms));
+  impl_->client->set_connection_timeout(std::chrono::milliseconds(timeout_ms));
 }
 
-void Client::Cancel() { impl_->client.stop(); }
+void Client::Cancel() { impl_->client->stop(); }
 
 void CancelUntil(Client& client, std::unique_lock<std::mutex>& lock,
                  std::condition_variable& changed, const std::function<bool()>& done) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lib/base/status.h"
+#include "lib/http/url.h"
 
 namespace hai::http {
 
@@ -24,7 +25,14 @@ struct ClientResponse {
 // One instance per thread (Cancel() excepted).
 class Client {
  public:
+  // Plain HTTP to host:port.
   Client(std::string host, int port, int timeout_ms = 10000);
+  // HTTP or, for an https:// URL, HTTPS (TLS 1.2 or later): the server's
+  // certificate must chain to a certificate in `ca_file` (PEM; "" = the
+  // system's store, [cluster] ca_file in the daemons) and name `url.host`
+  // (a DNS name or IP address in its subjectAltName), else every call fails
+  // with an Unavailable status saying why. `ca_file` is unused for http://.
+  Client(const HttpUrl& url, const std::string& ca_file, int timeout_ms = 10000);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

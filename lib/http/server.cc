@@ -13,6 +13,7 @@
 #include "lib/http/connection_probe.h"
 #include "lib/http/error_map.h"
 #include "lib/http/static_files.h"
+#include "lib/http/tls.h"
 #include "lib/log/log.h"
 
 namespace hai::http {
@@ -22,12 +23,30 @@ namespace {
 // kernel caps it at net.core.somaxconn).
 constexpr int kListenBacklog = 1024;
 
+// A plain server, or an HTTPS one when the options name a certificate.
+Result<std::unique_ptr<httplib::Server>> MakeServer(const ServerOptions& options) {
+  const bool cert = !options.tls_cert_file.empty(), key = !options.tls_key_file.empty();
+  if (!cert && !key) return std::make_unique<httplib::Server>();
+  if (!cert || !key)
+    return Status::InvalidArgument(std::string("TLS needs a certificate and a key; only the ") +
+                                   (cert ? "certificate" : "key") + " is set");
+  Status configured = Status::Internal("the TLS context was not set up");
+  auto server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+    configured = ConfigureServerTls(&ctx, options.tls_cert_file, options.tls_key_file);
+    return configured.ok();
+  });
+  HAI_RETURN_IF_ERROR(configured);
+  if (!server->is_valid()) return Status::Internal("cannot create the TLS server");
+  IgnoreBrokenPipes();
+  return std::unique_ptr<httplib::Server>(std::move(server));
+}
+
 }  // namespace
 
 struct Server::Impl {
   ServerOptions options;
   const Router* router;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with TLS
   metrics::Family* requests = nullptr;
   metrics::Family* latency = nullptr;
   std::atomic<bool> listen_returned{false};
@@ -240,35 +259,35 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   Impl* impl = impl_.get();
+  HAI_ASSIGN_OR_RETURN(impl->server, MakeServer(impl->options));
+  httplib::Server& server = *impl->server;
   int threads = impl->options.threads;
-  impl->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  impl->server.set_payload_max_length(impl->options.max_body_bytes);
-  impl->server.set_read_timeout(30, 0);
-  impl->server.set_keep_alive_max_count(1000);
-  impl->server.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(impl->options.max_body_bytes);
+  server.set_read_timeout(30, 0);
+  server.set_keep_alive_max_count(1000);
+  server.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle
   // The listening socket, to raise its backlog once bound (below).
   auto listening = std::make_shared<int>(-1);
-  impl->server.set_socket_options([listening](int sock) {
+  server.set_socket_options([listening](int sock) {
     httplib::default_socket_options(sock);
     *listening = sock;
   });
   auto handler = [impl](const httplib::Request& in, httplib::Response& out) {
     impl->Handle(in, out);
   };
-  impl->server.Get(".*", handler);
-  impl->server.Post(".*", handler);
-  impl->server.Put(".*", handler);
-  impl->server.Patch(".*", handler);
-  impl->server.Delete(".*", handler);
-  impl->server.Options(".*", handler);
-  impl->server.set_error_handler(httplib::Server::HandlerWithResponse(
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+  server.Options(".*", handler);
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
       [impl](const httplib::Request& in, httplib::Response& out) { return impl->OnError(in, out); }));
   if (impl->options.port == 0) {
-    port_ = impl->server.bind_to_any_port(impl->options.host);
+    port_ = server.bind_to_any_port(impl->options.host);
   } else {
-    port_ = impl->server.bind_to_port(impl->options.host, impl->options.port)
-                ? impl->options.port
-                : -1;
+    port_ = server.bind_to_port(impl->options.host, impl->options.port) ? impl->options.port : -1;
   }
   if (port_ <= 0)
     return Status::Unavailable("cannot listen on " + impl->options.host + ":" +
@@ -278,7 +297,7 @@ Status Server::Start() {
   // 1–3 s p99.9 in gateway_bench). Listening again raises it.
   if (*listening >= 0) ::listen(*listening, kListenBacklog);
   thread_ = std::thread([impl] {
-    impl->server.listen_after_bind();
+    impl->server->listen_after_bind();
     impl->listen_returned = true;
   });
   return Status::Ok();
@@ -288,9 +307,9 @@ void Server::Stop() {
   if (!thread_.joinable()) return;
   // cpp-httplib's stop() does nothing until the listening thread has begun,
   // and that thread would then accept forever: wait for it to begin.
-  while (!impl_->server.is_running() && !impl_->listen_returned)
+  while (!impl_->server->is_running() && !impl_->listen_returned)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  impl_->server.stop();
+  impl_->server->stop();
   thread_.join();
 }
 

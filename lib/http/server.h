@@ -18,6 +18,12 @@ struct ServerOptions {
   int threads = 8;
   std::string static_dir;  // served for GET paths outside /api when set
   std::string metrics_prefix = "hai_http";
+  // Both set: the server speaks HTTPS only (TLS 1.2 or later, lib/http/tls.h),
+  // with this certificate chain (PEM, leaf first) and its private key. Both
+  // empty: plain HTTP. Start() fails, naming the file, when one is missing,
+  // unreadable or the two do not belong together.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Renders the errors the server answers by itself (no route, wrong method,
   // body too large, unreadable request, a handler that threw) for daemons
   // whose callers expect another error shape (the gateway's OpenAI errors).
@@ -29,7 +35,8 @@ struct ServerOptions {
 // cpp-httplib behind our own request/response/router. Adds what every daemon
 // needs: request ids echoed in X-Request-Id, JSON errors (404, 405, 413, 500),
 // body size limit, access log, and per-route request counters and latency
-// histograms. Start() and Stop() from one thread; handlers run on the pool.
+// histograms; HTTPS when ServerOptions names a certificate. Start() and Stop()
+// from one thread; handlers run on the pool.
 class Server {
  public:
   Server(ServerOptions options, const Router* router, metrics::Registry* registry);

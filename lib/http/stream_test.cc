@@ -2,17 +2,20 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "lib/http/client.h"
 #include "lib/http/server.h"
+#include "lib/http/test_tls.h"
 
 namespace hai::http {
 namespace {
@@ -31,8 +34,30 @@ bool WaitFor(const std::function<bool()>& done, int tries = 1000) {
 constexpr uint64_t kSized = 3 * 1024 * 1024 + 7;
 unsigned char SizedByte(uint64_t i) { return static_cast<unsigned char>((i * 7) % 251); }
 
-class StreamTest : public ::testing::Test {
+// Every test runs over plain HTTP and over HTTPS (the parameter).
+class StreamTest : public ::testing::TestWithParam<bool> {
  protected:
+  static void SetUpTestSuite() {
+    char dir[] = "/tmp/hai-stream-test-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = new std::string(dir);
+    auto ca = testing::TestCa::Create(*dir_);
+    ASSERT_TRUE(ca.ok()) << ca.status().ToString();
+    auto issued = ca->Issue("server", {"127.0.0.1"});
+    ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+    ca_file_ = new std::string(ca->ca_file());
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+    delete ca_file_;
+  }
+
+  static bool Tls() { return GetParam(); }
+  Client MakeClient(int timeout_ms = 10000) const {
+    return Client(HttpUrl{"127.0.0.1", server_->port(), Tls()}, *ca_file_, timeout_ms);
+  }
+
   void SetUp() override {
     router_.Add("GET", "/three", [](Request&) {
       return Response::Stream("text/event-stream", [](const StreamWrite& write) {
@@ -87,9 +112,17 @@ class StreamTest : public ::testing::Test {
                              });
     });
     AddStandardRoutes(&router_, &registry_, nullptr);
-    server_ = std::make_unique<Server>(ServerOptions{}, &router_, &registry_);
+    ServerOptions options;
+    if (Tls()) {
+      options.tls_cert_file = *dir_ + "/server.crt";
+      options.tls_key_file = *dir_ + "/server.key";
+    }
+    server_ = std::make_unique<Server>(options, &router_, &registry_);
     ASSERT_TRUE(server_->Start().ok());
   }
+
+  static std::string* dir_;
+  static std::string* ca_file_;
 
   Router router_;
   metrics::Registry registry_;
@@ -104,8 +137,8 @@ class StreamTest : public ::testing::Test {
 // A browser always sends Accept-Encoding: gzip; a compressed stream would
 // hold every piece until it ends. The first piece of an endless text stream
 // must arrive, uncompressed, while the stream still runs.
-TEST_F(StreamTest, StreamsAreNotCompressedEvenWhenTheClientAcceptsGzip) {
-  Client client("127.0.0.1", server_->port(), 10000);
+TEST_P(StreamTest, StreamsAreNotCompressedEvenWhenTheClientAcceptsGzip) {
+  Client client = MakeClient(10000);
   std::string first;
   int written_by_then = 0;
   auto r = client.SendStreaming("GET", "/endless", "", {{"Accept-Encoding", "gzip, deflate"}},
@@ -121,8 +154,8 @@ TEST_F(StreamTest, StreamsAreNotCompressedEvenWhenTheClientAcceptsGzip) {
   (void)r;
 }
 
-TEST_F(StreamTest, PiecesArriveInOrderAndAreCounted) {
-  Client client("127.0.0.1", server_->port());
+TEST_P(StreamTest, PiecesArriveInOrderAndAreCounted) {
+  Client client = MakeClient();
   std::string body;
   auto r = client.SendStreaming("GET", "/three", "", {}, [&](std::string_view d) {
     body.append(d);
@@ -146,8 +179,8 @@ TEST_F(StreamTest, PiecesArriveInOrderAndAreCounted) {
   }));
 }
 
-TEST_F(StreamTest, WriteFailsOnceTheClientHasGone) {
-  Client client("127.0.0.1", server_->port());
+TEST_P(StreamTest, WriteFailsOnceTheClientHasGone) {
+  Client client = MakeClient();
   int pieces = 0;
   auto r = client.SendStreaming("GET", "/endless", "", {}, [&](std::string_view) {
     return ++pieces < 3;  // hang up after the third piece
@@ -157,8 +190,8 @@ TEST_F(StreamTest, WriteFailsOnceTheClientHasGone) {
   EXPECT_TRUE(write_failed_);
 }
 
-TEST_F(StreamTest, CancelEndsACallThatWaitsOnAQuietServer) {
-  Client client("127.0.0.1", server_->port(), 60000);
+TEST_P(StreamTest, CancelEndsACallThatWaitsOnAQuietServer) {
+  Client client = MakeClient(60000);
   std::atomic<bool> returned{false};
   Result<ClientResponse> r = Status::Internal("not called");
   std::thread call([&] {
@@ -177,7 +210,17 @@ TEST_F(StreamTest, CancelEndsACallThatWaitsOnAQuietServer) {
   EXPECT_TRUE(WaitFor([&] { return gone_seen_.load(); })) << "the server sees the hang-up";
 }
 
-TEST_F(StreamTest, ProbeSeesAClientThatClosedDuringTheHandler) {
+TEST_P(StreamTest, ProbeSeesAClientThatClosedDuringTheHandler) {
+  const std::string request = "GET /wait HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  if (Tls()) {
+    auto tls = testing::RawTlsConnection::Open(server_->port(), TLS1_2_VERSION, TLS1_3_VERSION);
+    ASSERT_TRUE(tls.ok()) << tls.status().ToString();
+    ASSERT_TRUE(tls->Write(request).ok());
+    EXPECT_TRUE(WaitFor([&] { return wait_started_.load(); }));  // the handler runs
+    tls->Close();
+    EXPECT_TRUE(WaitFor([&] { return gone_seen_.load(); }));
+    return;
+  }
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
   sockaddr_in addr{};
@@ -185,15 +228,14 @@ TEST_F(StreamTest, ProbeSeesAClientThatClosedDuringTheHandler) {
   addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  std::string request = "GET /wait HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   ASSERT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
   EXPECT_TRUE(WaitFor([&] { return wait_started_.load(); }));  // the handler runs
   close(fd);
   EXPECT_TRUE(WaitFor([&] { return gone_seen_.load(); }));
 }
 
-TEST_F(StreamTest, SizedBodiesCarryContentLengthAndArriveWhole) {
-  Client client("127.0.0.1", server_->port());
+TEST_P(StreamTest, SizedBodiesCarryContentLengthAndArriveWhole) {
+  Client client = MakeClient();
   std::string body;
   auto r = client.SendStreaming("GET", "/sized", "", {{"Accept-Encoding", "gzip, deflate"}},
                                 [&](std::string_view d) {
@@ -217,8 +259,8 @@ TEST_F(StreamTest, SizedBodiesCarryContentLengthAndArriveWhole) {
   EXPECT_EQ(whole->body, body);
 }
 
-TEST_F(StreamTest, AFailingSizedBodyIsAnErrorForTheClient) {
-  Client client("127.0.0.1", server_->port());
+TEST_P(StreamTest, AFailingSizedBodyIsAnErrorForTheClient) {
+  Client client = MakeClient();
   size_t received = 0;
   auto r = client.SendStreaming("GET", "/sized-broken", "", {}, [&](std::string_view d) {
     received += d.size();
@@ -232,16 +274,24 @@ TEST_F(StreamTest, AFailingSizedBodyIsAnErrorForTheClient) {
   }));
 }
 
-TEST_F(StreamTest, ProbeSaysPresentWhileTheClientWaits) {
+TEST_P(StreamTest, ProbeSaysPresentWhileTheClientWaits) {
   Request by_hand;
   EXPECT_FALSE(by_hand.client_gone);  // requests built in tests carry no probe
-  Client client("127.0.0.1", server_->port());
+  Client client = MakeClient();
   for (int i = 0; i < 3; ++i) {  // also on a kept-alive connection
     auto r = client.Send("GET", "/probe");
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->body, "{\"gone\":false,\"probe\":true}");
   }
 }
+
+std::string* StreamTest::dir_ = nullptr;
+std::string* StreamTest::ca_file_ = nullptr;
+
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, StreamTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& tls) {
+                           return tls.param ? "Https" : "Http";
+                         });
 
 }  // namespace
 }  // namespace hai::http

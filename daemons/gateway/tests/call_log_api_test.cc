@@ -14,18 +14,6 @@ namespace {
 
 class GatewayCallLogTest : public GatewayClusterTest {
  protected:
-  // The call-log rows of one request, once at least one has arrived (the
-  // gateway sends every 100 ms; bounded wait).
-  json Rows(const std::string& request_id) {
-    json rows = json::array();
-    WaitFor([&] {
-      auto r = portal_->Send("GET", "/api/v1/call-logs?request_id=" + request_id, admin_);
-      if (r.status != 200) return false;
-      rows = r.body["items"];
-      return !rows.empty();
-    });
-    return rows;
-  }
   // The one row of a request (a test failure unless exactly one).
   json Row(const GatewayProcess::Reply& reply) {
     const std::string id = reply.raw.Header("X-Request-Id");

@@ -56,20 +56,36 @@ inline std::string Chat(const std::string& model, bool stream = false, int max_t
 
 class GatewayClusterTest : public ::testing::Test {
  protected:
+  // A fixture whose portal and gateway serve HTTPS (and call each other over
+  // it) returns their certificate here.
+  virtual const GatewayProcess::Tls* Tls() const { return nullptr; }
+
   void SetUp() override {
     const int port = ClusterRig::FreePort();
     ASSERT_NE(port, 0);
-    portal_ = std::make_unique<PortalProcess>(
-        "catalog_dir = \"" + SourceDir() + "/profiles/catalog\"\nengine_profiles_dir = \"" +
-        SourceDir() + "/profiles/engines\"\n[cluster]\nscheduler_url = \"http://127.0.0.1:" +
-        std::to_string(port) + "\"\n");
+    const GatewayProcess::Tls* tls = Tls();
+    std::string portal_config = "catalog_dir = \"" + SourceDir() +
+                                "/profiles/catalog\"\nengine_profiles_dir = \"" + SourceDir() +
+                                "/profiles/engines\"\n";
+    // With TLS the portal's playground reaches the gateway at a port chosen
+    // now, over HTTPS.
+    const int gateway_port = tls ? ClusterRig::FreePort() : 0;
+    if (tls)
+      portal_config +=
+          "tls_cert_file = \"" + tls->cert_file + "\"\ntls_key_file = \"" + tls->key_file +
+          "\"\ngateway_url = \"https://127.0.0.1:" + std::to_string(gateway_port) + "\"\n";
+    portal_config +=
+        "[cluster]\nscheduler_url = \"http://127.0.0.1:" + std::to_string(port) + "\"\n";
+    if (tls) portal_config += "ca_file = \"" + tls->ca_file + "\"\n";
+    portal_ = std::make_unique<PortalProcess>(portal_config, tls ? tls->ca_file : "");
     ASSERT_TRUE(portal_->ok());
     token_file_ = portal_->data_dir() + "/data/cluster-token";
     rig_ = std::make_unique<ClusterRig>(ClusterRig::Options{
         {"ascend-910b3-x8.toml"}, portal_->data_dir() + "/data", port, token_file_, true});
     ASSERT_TRUE(rig_->ok());
     ASSERT_TRUE(rig_->WaitForReadyNodes(1));
-    gateway_ = std::make_unique<GatewayProcess>(portal_->port(), rig_->port(), token_file_);
+    gateway_ = std::make_unique<GatewayProcess>(portal_->port(), rig_->port(), token_file_, tls,
+                                                gateway_port);
     ASSERT_TRUE(gateway_->ok());
     ASSERT_TRUE(gateway_->WaitHealthy());
 
@@ -154,6 +170,18 @@ class GatewayClusterTest : public ::testing::Test {
                            admin_, {{"weight", weight}});
     ASSERT_EQ(r.status, 200) << r.raw;
     ASSERT_TRUE(WaitFor([&] { return TableVersion() != before; })) << "no new routing table";
+  }
+  // The call-log rows of one request, once at least one has arrived (the
+  // gateway sends every 100 ms; bounded wait).
+  json Rows(const std::string& request_id) {
+    json rows = json::array();
+    WaitFor([&] {
+      auto r = portal_->Send("GET", "/api/v1/call-logs?request_id=" + request_id, admin_);
+      if (r.status != 200) return false;
+      rows = r.body["items"];
+      return !rows.empty();
+    });
+    return rows;
   }
   // hai_gateway_routing_table_version from the gateway's /metrics.
   double TableVersion() {

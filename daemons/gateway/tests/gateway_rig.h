@@ -15,7 +15,15 @@ namespace hai::gateway::testing {
 // records sent every 100 ms for tests.
 class GatewayProcess {
  public:
-  GatewayProcess(int portal_port, int scheduler_port, const std::string& token_file);
+  // TLS on both sides, for the HTTPS tests: the gateway serves HTTPS with
+  // `cert_file`/`key_file` and reaches the portal at https://127.0.0.1,
+  // trusting `ca_file` ([cluster] ca_file); the tests' calls trust it too.
+  struct Tls {
+    std::string cert_file, key_file, ca_file;
+  };
+  // `port` 0: any free one.
+  GatewayProcess(int portal_port, int scheduler_port, const std::string& token_file,
+                 const Tls* tls = nullptr, int port = 0);
   ~GatewayProcess();
 
   bool ok() const { return port_ > 0; }
@@ -35,8 +43,11 @@ class GatewayProcess {
                const std::vector<std::pair<std::string, std::string>>& headers = {});
   // Waits (bounded) until the gateway's /healthz answers 200.
   bool WaitHealthy();
+  // A client for this gateway, over HTTPS when it serves it.
+  http::Client MakeClient(int timeout_ms) const;
 
  private:
+  std::string ca_file_;  // "": plain HTTP
   std::string dir_;
   int port_ = 0;
   std::unique_ptr<proc::Child> child_;

@@ -25,7 +25,8 @@ std::string ReadFile(const std::string& path) {
 std::string BinDir() { return HAI_TEST_BIN_DIR; }
 std::string SourceDir() { return HAI_TEST_SOURCE_DIR; }
 
-PortalProcess::PortalProcess(const std::string& extra_config) {
+PortalProcess::PortalProcess(const std::string& extra_config, const std::string& https_ca_file)
+    : https_ca_file_(https_ca_file) {
   static std::atomic<int> counter{0};
   dir_ = (std::filesystem::temp_directory_path() /
           ("hai-portal-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++)))
@@ -84,7 +85,7 @@ PortalProcess::Reply PortalProcess::Send(
 PortalProcess::Reply PortalProcess::Exchange(
     const std::string& method, const std::string& path, const std::string& token,
     const std::string& text, std::vector<std::pair<std::string, std::string>> headers) {
-  http::Client client("127.0.0.1", port_);
+  http::Client client(http::HttpUrl{"127.0.0.1", port_, !https_ca_file_.empty()}, https_ca_file_);
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
   auto r = client.Send(method, path, text, headers);
   Reply reply;

@@ -16,8 +16,11 @@ namespace hai::portal::testing {
 // the config file so hundreds of sign-ins stay quick.
 class PortalProcess {
  public:
-  // `extra_config` is appended to the [portal] table.
-  explicit PortalProcess(const std::string& extra_config = "");
+  // `extra_config` is appended to the [portal] table. A non-empty
+  // `https_ca_file`: the portal serves HTTPS (`extra_config` names its
+  // certificate and key) and is called over HTTPS, trusting that CA.
+  explicit PortalProcess(const std::string& extra_config = "",
+                         const std::string& https_ca_file = "");
   ~PortalProcess();
 
   bool ok() const { return port_ > 0; }
@@ -57,6 +60,7 @@ class PortalProcess {
 
   std::string dir_;
   int port_ = 0;
+  std::string https_ca_file_;
   std::string admin_password_;
   std::unique_ptr<proc::Child> child_;
 };
