@@ -213,16 +213,25 @@ struct Server::Impl {
               const std::string& stream_end = "") {
     requests->Add({{"method", method}, {"route", route}, {"status", std::to_string(status)}}, 1);
     latency->Observe({{"method", method}, {"route", route}}, seconds);
+    // Heartbeats, route long-polls, health probes and scrapes arrive every few
+    // seconds from every node: at info they would bury the journal. Their
+    // failures stay at info.
+    const log::Level level = Routine(path, status) ? log::Level::kDebug : log::Level::kInfo;
     if (!stream_end.empty()) {
-      log::Info("request", {{"method", method}, {"path", path}, {"status", status},
+      log::Write(level, "request", {{"method", method}, {"path", path}, {"status", status},
                             {"ms", static_cast<long long>(seconds * 1000)},
                             {"request_id", request_id}, {"client_ip", ip},
                             {"stream", stream_end}});
       return;
     }
-    log::Info("request", {{"method", method}, {"path", path}, {"status", status},
-                          {"ms", static_cast<long long>(seconds * 1000)},
-                          {"request_id", request_id}, {"client_ip", ip}});
+    log::Write(level, "request", {{"method", method}, {"path", path}, {"status", status},
+                                  {"ms", static_cast<long long>(seconds * 1000)},
+                                  {"request_id", request_id}, {"client_ip", ip}});
+  }
+
+  static bool Routine(const std::string& path, int status) {
+    return status < 400 &&
+           (path.starts_with("/internal/") || path == "/healthz" || path == "/metrics");
   }
 
   // Errors cpp-httplib raises itself (oversized body, malformed request).

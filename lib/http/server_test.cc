@@ -2,10 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "lib/http/client.h"
+#include "lib/log/log.h"
 
 namespace hai::http {
 namespace {
@@ -71,6 +77,34 @@ TEST_F(ServerTest, MetricsCountByRoute) {
       << m.body;
   EXPECT_NE(m.body.find("hai_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_EQ(Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, RoutineProbesLogAtDebugOthersAtInfo) {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  log::Init("test", log::Level::kInfo, log::Sink::kStderr);
+  log::SetCaptureForTest([&](const std::string& l) {
+    std::lock_guard lock(mu);
+    lines.push_back(l);
+  });
+  Send("GET", "/healthz");
+  Send("GET", "/metrics");
+  Send("POST", "/echo", "hi");
+  Send("GET", "/internal/v1/nothing");  // a 404: failures stay visible
+  auto seen = [&](const std::string& needle) {
+    std::lock_guard lock(mu);
+    for (const std::string& l : lines)
+      if (l.find(needle) != std::string::npos) return true;
+    return false;
+  };
+  // The access line is written after the answer is sent: wait for the last one.
+  for (int i = 0; i < 500 && !seen("path=/internal/v1/nothing"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  log::SetCaptureForTest(nullptr);
+  EXPECT_TRUE(seen("path=/echo"));
+  EXPECT_TRUE(seen("path=/internal/v1/nothing"));
+  EXPECT_FALSE(seen("path=/healthz"));
+  EXPECT_FALSE(seen("path=/metrics"));
 }
 
 TEST(ServerLifecycleTest, StopRightAfterStartReturns) {
