@@ -32,11 +32,16 @@ void WriteFailure(int fd, int stage, int error) {
 }
 
 // The child's environment: ours, with `overrides` replacing same-named entries.
+// systemd's notify variables stay with us: a child that inherited them (an
+// engine under hai-agent.service) would send READY=1 and WATCHDOG=1 to the
+// unit's socket, which NotifyAccess=main refuses with a warning per message.
 std::vector<std::string> MergeEnvironment(const std::vector<std::string>& overrides) {
   std::vector<std::string> env;
   auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
   for (char** e = environ; *e; ++e) {
     std::string entry(*e);
+    const std::string name = name_of(entry);
+    if (name == "NOTIFY_SOCKET" || name == "WATCHDOG_PID" || name == "WATCHDOG_USEC") continue;
     bool replaced = false;
     for (const std::string& o : overrides) replaced = replaced || name_of(o) == name_of(entry);
     if (!replaced) env.push_back(std::move(entry));

@@ -17,7 +17,8 @@ struct SpawnOptions {
   // child will have (after `env`). Executed directly, never through a shell.
   std::vector<std::string> argv;
   // KEY=VALUE entries on top of our environment; one that names a variable we
-  // have replaces it.
+  // have replaces it. systemd's NOTIFY_SOCKET, WATCHDOG_PID and WATCHDOG_USEC
+  // are ours alone and never passed on.
   std::vector<std::string> env;
   bool die_with_parent = true;  // signal the child when the spawning thread dies
   int parent_death_signal = SIGTERM;

@@ -134,6 +134,22 @@ TEST(ChildTest, EnvironmentEntriesReplaceOurs) {
   unsetenv("HAI_CHILD_TEST_VAR");
 }
 
+TEST(ChildTest, SystemdNotifyVariablesAreNotInherited) {
+  setenv("NOTIFY_SOCKET", "/run/systemd/notify", 1);
+  setenv("WATCHDOG_PID", "1", 1);
+  setenv("WATCHDOG_USEC", "30000000", 1);
+  SpawnOptions o{
+      {"/bin/sh", "-c", "env | grep -c -E '^(NOTIFY_SOCKET|WATCHDOG_PID|WATCHDOG_USEC)=' || true"}};
+  o.capture_output = true;
+  auto child = Child::Spawn(o);
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(ReadAll(child->output_fd()), "0\n");
+  EXPECT_EQ(WaitExit(*child), 0);
+  unsetenv("NOTIFY_SOCKET");
+  unsetenv("WATCHDOG_PID");
+  unsetenv("WATCHDOG_USEC");
+}
+
 TEST(ChildTest, FindProgramSearchesEachDirectory) {
   EXPECT_EQ(FindProgram("sh", "/nonexistent:/bin").value(), "/bin/sh");
   EXPECT_EQ(FindProgram("/x/y", "").value(), "/x/y");
