@@ -15,6 +15,9 @@ std::string_view SimdName(Simd simd) {
 }
 
 bool SimdSupported(Simd simd) {
+#if !defined(__x86_64__)
+  return simd == Simd::kPortable;  // the AVX copies are not built (simd_vec.h)
+#else
   switch (simd) {
     case Simd::kAvx512:
       // BW and VL for the bf16 widening loads of the attention kernel.
@@ -26,6 +29,7 @@ bool SimdSupported(Simd simd) {
       break;
   }
   return true;
+#endif
 }
 
 Simd BestSimd() {

@@ -9,6 +9,15 @@
 #include <cstdint>
 #include <cstring>
 
+// The AVX copies exist only on x86-64; elsewhere (aarch64: Kunpeng hosts)
+// only the portable copy is built and simd_variants.inc aliases the others to it.
+#if defined(__x86_64__)
+#define HAI_SIMD_X86 1
+#else
+#define HAI_SIMD_X86 0
+#endif
+
+#if HAI_SIMD_X86
 // GCC 12's AVX-512 headers initialise their "undefined" vectors from
 // themselves, which -Wuninitialized reports once inlined (GCC bug 105593).
 #pragma GCC diagnostic push
@@ -16,6 +25,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
+#endif
 
 namespace hai::transformer {
 
@@ -40,6 +50,7 @@ inline V Fma(V a, V b, V c) { return a * b + c; }
 inline float ReduceAdd(V v) { return v; }
 }  // namespace vec_portable
 
+#if HAI_SIMD_X86
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace vec_avx2 {
@@ -88,5 +99,6 @@ inline V Fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
 inline float ReduceAdd(V v) { return _mm512_reduce_add_ps(v); }
 }  // namespace vec_avx512
 #pragma GCC pop_options
+#endif  // HAI_SIMD_X86
 
 }  // namespace hai::transformer
