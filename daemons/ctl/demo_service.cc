@@ -15,7 +15,8 @@ using Clock = std::chrono::steady_clock;
 // error naming the call and the portal's message.
 class PortalCalls {
  public:
-  explicit PortalCalls(int port) : port_(port) {}
+  PortalCalls(http::HttpUrl portal, std::string ca_file)
+      : portal_(std::move(portal)), ca_file_(std::move(ca_file)) {}
 
   Status SignIn(const std::string& user, const std::string& password) {
     HAI_ASSIGN_OR_RETURN(json r, Call("POST", "/api/v1/auth/login",
@@ -29,7 +30,7 @@ class PortalCalls {
 
  private:
   Result<json> Call(const std::string& method, const std::string& path, const json& body) {
-    http::Client client("127.0.0.1", port_, 10'000);
+    http::Client client(portal_, ca_file_, 10'000);
     std::vector<std::pair<std::string, std::string>> headers = {
         {"Content-Type", "application/json"}};
     if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
@@ -42,7 +43,8 @@ class PortalCalls {
                                ": " + message);
   }
 
-  int port_;
+  http::HttpUrl portal_;
+  std::string ca_file_;
   std::string token_;
 };
 
@@ -77,13 +79,48 @@ Result<int64_t> EnsureOrg(PortalCalls& portal, const std::string& name) {
   return org["id"].get<int64_t>();
 }
 
+// The spec's vendor, or when it leaves the choice to us, one with a free
+// device (waiting, within the deadline, for an agent to report one).
+Result<std::string> ReplicaVendor(PortalCalls& portal, const DemoServiceSpec& spec,
+                                  Clock::time_point deadline) {
+  if (!spec.vendor.empty()) return spec.vendor;
+  HAI_ASSIGN_OR_RETURN(
+      json vendor, WaitUntil(deadline, "a free accelerator in the cluster", [&]() -> Result<json> {
+        HAI_ASSIGN_OR_RETURN(json list, portal.Get("/api/v1/accelerators"));
+        std::string found = PickVendor(list);
+        return found.empty() ? json(nullptr) : json(found);
+      }));
+  return vendor.get<std::string>();
+}
+
 }  // namespace
+
+std::string PickVendor(const json& accelerators) {
+  if (!accelerators.is_object() || !accelerators.contains("items")) return "";
+  for (const json& a : accelerators["items"]) {
+    if (!a.is_object()) continue;
+    if (a.value("node_status", "") == "Ready" && a.value("health", "") == "ok" &&
+        a.value("held_by", json(nullptr)).is_null() && a.value("vendor", "") != "")
+      return a.value("vendor", "");
+  }
+  return "";
+}
 
 Result<std::string> EnsureDemoService(int portal_port, const std::string& admin_user,
                                       const std::string& admin_password,
                                       const DemoServiceSpec& spec, std::chrono::seconds limit) {
+  http::HttpUrl loopback;
+  loopback.host = "127.0.0.1";
+  loopback.port = portal_port;
+  return EnsureDemoService(loopback, "", admin_user, admin_password, spec, limit);
+}
+
+Result<std::string> EnsureDemoService(const http::HttpUrl& portal_url, const std::string& ca_file,
+                                      const std::string& admin_user,
+                                      const std::string& admin_password,
+                                      const DemoServiceSpec& spec, std::chrono::seconds limit) {
   const Clock::time_point deadline = Clock::now() + limit;
-  PortalCalls portal(portal_port);
+  PortalCalls portal(portal_url, ca_file);
   HAI_RETURN_IF_ERROR(portal.SignIn(admin_user, admin_password));
 
   // The portal registers demo weights when it notices them in their folder.
@@ -114,10 +151,11 @@ Result<std::string> EnsureDemoService(int portal_port, const std::string& admin_
   const std::string path = "/api/v1/services/" + std::to_string(service["id"].get<int64_t>());
   HAI_ASSIGN_OR_RETURN(json deployments, portal.Get(path + "/deployments"));
   if (deployments.value("items", json::array()).empty()) {
+    HAI_ASSIGN_OR_RETURN(std::string vendor, ReplicaVendor(portal, spec, deadline));
     HAI_RETURN_IF_ERROR(portal
                             .Post(path + "/deployments",
                                   {{"engine", "builtin"},
-                                   {"vendor", spec.vendor},
+                                   {"vendor", vendor},
                                    {"devices_per_replica", spec.devices_per_replica},
                                    {"replicas", 1}})
                             .status());

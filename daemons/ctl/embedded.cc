@@ -83,27 +83,6 @@ Status WaitNodesReady(int scheduler_port, const std::string& data_dir, size_t wa
   }
 }
 
-// Runs `argv` to completion (bounded by `limit`); its output goes to our stderr.
-Status RunToEnd(std::vector<std::string> argv, std::chrono::seconds limit) {
-  std::string what = argv[0];
-  proc::SpawnOptions spawn{std::move(argv)};
-  spawn.stdout_to_stderr = true;  // stdout carries only the ready line
-  auto child = proc::Child::Spawn(spawn);
-  if (!child.ok()) return child.status();
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    if (auto status = child->Poll()) {
-      if (*status == 0) return Status::Ok();
-      return Status::Unavailable(what + " failed with status " + std::to_string(*status));
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      child->Terminate(std::chrono::seconds(1));
-      return Status::Unavailable(what + " did not finish in time");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
 // The demo chat model, deployed through the platform like any model: the
 // admin's first password (the file the portal wrote) signs in. Once the
 // admin has changed it, haictl can no longer sign in as them; the service
@@ -134,6 +113,26 @@ Status DeployDemo(const UpOptions& options, const PortMap& ports, std::string* e
 }
 
 }  // namespace
+
+Status RunToEnd(std::vector<std::string> argv, std::chrono::seconds limit) {
+  std::string what = argv[0];
+  proc::SpawnOptions spawn{std::move(argv)};
+  spawn.stdout_to_stderr = true;  // stdout carries only the ready line
+  auto child = proc::Child::Spawn(spawn);
+  if (!child.ok()) return child.status();
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (auto status = child->Poll()) {
+      if (*status == 0) return Status::Ok();
+      return Status::Unavailable(what + " failed with status " + std::to_string(*status));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      child->Terminate(std::chrono::seconds(1));
+      return Status::Unavailable(what + " did not finish in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
 
 const std::vector<DemoModel>& EmbeddedDemoModels() {
   // Small enough to create and load in about a second on any CPU. The chat

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct DemoModel {
 };
 const std::vector<DemoModel>& EmbeddedDemoModels();
 std::vector<std::string> DemoModelInitCommand(const UpOptions& options, const DemoModel& model);
+
+// Runs `argv` to completion, bounded by `limit` (then terminated); its
+// output goes to our stderr (our stdout carries only the result line).
+Status RunToEnd(std::vector<std::string> argv, std::chrono::seconds limit);
 
 // The embedded hai.toml for `options` (portal, gateway, scheduler, cluster).
 std::string EmbeddedConfig(const UpOptions& options, const PortMap& ports);

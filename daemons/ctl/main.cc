@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemons/ctl/admin_commands.h"
+#include "daemons/ctl/demo_command.h"
 #include "daemons/ctl/embedded.h"
 #include "lib/log/log.h"
 #include "lib/proc/child.h"
@@ -52,6 +53,21 @@ int main(int argc, char** argv) {
   backup->add_option("--data", data_dir, "data directory holding hai.db");
   backup->add_option("--out", out_path, "backup file to create")->required();
 
+  ctl::DemoOptions demo;
+  CLI::App* demo_cmd = cli.add_subcommand(
+      "demo", "Deploy the demo model on an installed cluster (run on the control node)");
+  demo_cmd->add_option("--portal", demo.portal_url, "the portal's URL (http:// or https://)");
+  demo_cmd->add_option("--ca-file", demo.ca_file, "CA certificate for an https:// portal");
+  demo_cmd->add_option("--data", demo.data_dir, "the portal's data directory");
+  demo_cmd->add_option("--password-file", demo.password_file,
+                       "the admin's first-start password (default <data>/admin-password)");
+  demo_cmd->add_option("--run-as", demo.run_as,
+                       "user that writes the demo weights (\"\" = the caller)");
+  demo_cmd->add_option("--vendor", demo.vendor,
+                       "vendor of the replica's device (default: one the cluster has free)");
+  demo_cmd->add_option("--timeout", demo.timeout_s, "seconds to wait for a Ready replica")
+      ->check(CLI::Range(1, 3600));
+
   CLI11_PARSE(cli, argc, argv);
   log::Init("haictl", log::Level::kInfo);
 
@@ -59,6 +75,10 @@ int main(int argc, char** argv) {
     up.bin_dir = proc::SelfDirectory();
     up.share_dir = ctl::FindShareDir(up.bin_dir);
     return ctl::RunUp(up);
+  }
+  if (*demo_cmd) {
+    demo.bin_dir = proc::SelfDirectory();
+    return ctl::RunDemo(demo);
   }
   if (*reset) {
     auto password = ctl::ResetPassword(data_dir, username);

@@ -180,6 +180,20 @@ void ExpectChatThroughGateway(http::Client& portal, const std::string& token,
   EXPECT_EQ(refused->status, 401);
 }
 
+// `haictl demo` as on an installed control node, against the portal on
+// `base`: its stdout, or "" when it exited with another status than 0.
+std::string RunDemoCommand(int base, const std::string& data) {
+  const std::string command = std::string(HAI_TEST_BIN_DIR) +
+                              "/haictl demo --portal http://127.0.0.1:" + std::to_string(base) +
+                              " --data '" + data + "' --run-as '' --timeout 60";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string out;
+  char buffer[256];
+  while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) out.append(buffer, n);
+  return pclose(pipe) == 0 ? out : "";
+}
+
 TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
   std::string data = (std::filesystem::temp_directory_path() /
                       ("hai-up-test-" + std::to_string(getpid()))).string();
@@ -255,6 +269,15 @@ TEST(HaictlUpTest, PrintsOneReadyLineAndStopsCleanly) {
       client.Send("POST", "/api/v1/auth/login",
                   nlohmann::json{{"username", "admin"}, {"password", password}}.dump())
           ->body)["token"];
+  EXPECT_EQ(Get(client, "/api/v1/services", token)["total"], 1);
+
+  // `haictl demo` finds the weights, the service and its Ready replica, and
+  // makes nothing new.
+  auto demo = nlohmann::json::parse(RunDemoCommand(base, data), nullptr, false);
+  ASSERT_TRUE(demo.is_object()) << "haictl demo failed or printed no JSON";
+  EXPECT_EQ(demo["ready"], true);
+  EXPECT_EQ(demo["service"], "demo");
+  EXPECT_EQ(demo["replica"], again["engine"]);
   EXPECT_EQ(Get(client, "/api/v1/services", token)["total"], 1);
   EXPECT_EQ(up->Stop(), 0);
   std::filesystem::remove_all(data);
