@@ -4,110 +4,28 @@
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "lib/accel/command_runner.h"
+
 namespace hai::install {
-namespace {
-
-// Feeds `input` to the child and reads both of its pipes until it closes
-// them; none can fill up and stall it.
-void Exchange(int in_fd, const std::string& input, int out_fd, int err_fd, std::string* out,
-              std::string* err) {
-  size_t sent = 0;
-  if (input.empty()) {
-    close(in_fd);
-    in_fd = -1;
-  }
-  pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
-  std::string* sinks[2] = {out, err};
-  char buf[4096];
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    if (poll(fds, 3, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = read(fds[i].fd, buf, sizeof(buf));
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        fds[i].fd = -1;
-      }
-    }
-    if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      ssize_t n = write(fds[2].fd, input.data() + sent, input.size() - sent);
-      if (n > 0) sent += static_cast<size_t>(n);
-      if ((n < 0 && errno != EINTR && errno != EAGAIN) || sent == input.size()) {
-        close(fds[2].fd);
-        fds[2].fd = -1;
-      }
-    }
-  }
-  if (fds[2].fd >= 0) close(fds[2].fd);
-}
-
-}  // namespace
 
 Result<CommandResult> RealSystem::Run(const std::vector<std::string>& argv,
                                       const std::string& input) {
-  if (argv.empty()) return Status::InvalidArgument("empty command");
-  // in, out, err and a pipe that reports a failed exec; all close-on-exec.
-  int pipes[4][2];
-  for (int i = 0; i < 4; ++i) {
-    if (pipe2(pipes[i], O_CLOEXEC) != 0) {
-      for (int j = 0; j < i; ++j) close(pipes[j][0]), close(pipes[j][1]);
-      return Status::Internal("pipe: " + std::string(strerror(errno)));
-    }
-  }
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipes[0][0], 0);
-    dup2(pipes[1][1], 1);
-    dup2(pipes[2][1], 2);
-    execvp(args[0], args.data());
-    int e = errno;
-    ssize_t ignored = write(pipes[3][1], &e, sizeof(e));
-    (void)ignored;
-    _exit(127);
-  }
-  close(pipes[0][0]);
-  close(pipes[1][1]);
-  close(pipes[2][1]);
-  close(pipes[3][1]);
-  if (pid < 0) {
-    int e = errno;
-    close(pipes[0][1]), close(pipes[1][0]), close(pipes[2][0]), close(pipes[3][0]);
-    return Status::Internal("fork: " + std::string(strerror(e)));
-  }
-  // A child that exits without reading its input must not kill us.
-  signal(SIGPIPE, SIG_IGN);
-  CommandResult result;
-  Exchange(pipes[0][1], input, pipes[1][0], pipes[2][0], &result.out, &result.err);
-  close(pipes[1][0]);
-  close(pipes[2][0]);
-  int exec_errno = 0;
-  ssize_t got = read(pipes[3][0], &exec_errno, sizeof(exec_errno));
-  close(pipes[3][0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (got == static_cast<ssize_t>(sizeof(exec_errno)))
-    return Status::NotFound(argv[0] + ": cannot run: " + strerror(exec_errno));
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
+  // Bounded so that a hung tool fails the step (and rolls back) instead of
+  // hanging the install; starting the units is the slowest call (each unit
+  // may take TimeoutStartSec=120s).
+  constexpr std::chrono::minutes kLimit{10};
+  HAI_ASSIGN_OR_RETURN(accel::CommandOutput out,
+                       accel::SubprocessRunner().RunWithInput(argv, input, kLimit));
+  return CommandResult{out.exit_code, std::move(out.stdout_text), std::move(out.stderr_text)};
 }
 
 Result<std::string> RealSystem::ReadLive(const std::string& path) {

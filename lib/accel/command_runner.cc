@@ -106,13 +106,26 @@ Result<std::string> RunForStdout(CommandRunner& runner, const std::vector<std::s
 
 Result<CommandOutput> SubprocessRunner::Run(const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout) {
+  return RunWithInput(argv, "", timeout);
+}
+
+Result<CommandOutput> SubprocessRunner::RunWithInput(const std::vector<std::string>& argv,
+                                                     const std::string& input,
+                                                     std::chrono::milliseconds timeout) {
   if (argv.empty()) return Status::InvalidArgument("nothing to run");
   std::string program = ResolveProgram(argv[0], search_path_);
   if (program.empty()) return Status::Unavailable(argv[0] + " not found");
 
-  Fd out_r, out_w, err_r, err_w;
+  Fd out_r, out_w, err_r, err_w, in_r, in_w;
   HAI_RETURN_IF_ERROR(MakePipe(&out_r, &out_w));
   HAI_RETURN_IF_ERROR(MakePipe(&err_r, &err_w));
+  if (!input.empty()) {
+    HAI_RETURN_IF_ERROR(MakePipe(&in_r, &in_w));
+    // Written between reads: a full pipe must not stop us draining the tool's output.
+    fcntl(in_w.get(), F_SETFL, O_NONBLOCK);
+    // A tool that exits without reading all of it must not kill us.
+    signal(SIGPIPE, SIG_IGN);
+  }
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args[0] = program.data();
@@ -126,8 +139,8 @@ Result<CommandOutput> SubprocessRunner::Run(const std::vector<std::string>& argv
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    int in = in_r.get() >= 0 ? in_r.get() : open("/dev/null", O_RDONLY);
+    if (in >= 0) dup2(in, STDIN_FILENO);
     dup2(out_w.get(), STDOUT_FILENO);
     dup2(err_w.get(), STDERR_FILENO);
     execv(args[0], args.data());
@@ -135,8 +148,10 @@ Result<CommandOutput> SubprocessRunner::Run(const std::vector<std::string>& argv
   }
   out_w.Reset();
   err_w.Reset();
+  in_r.Reset();
 
   CommandOutput result;
+  size_t sent = 0;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool out_open = true, err_open = true, timed_out = false;
   while (out_open || err_open) {
@@ -146,13 +161,19 @@ Result<CommandOutput> SubprocessRunner::Run(const std::vector<std::string>& argv
       timed_out = true;
       break;
     }
-    pollfd fds[2] = {{out_open ? out_r.get() : -1, POLLIN, 0},
-                     {err_open ? err_r.get() : -1, POLLIN, 0}};
-    int n = poll(fds, 2, static_cast<int>(left.count()));
+    pollfd fds[3] = {{out_open ? out_r.get() : -1, POLLIN, 0},
+                     {err_open ? err_r.get() : -1, POLLIN, 0},
+                     {in_w.get(), POLLOUT, 0}};
+    int n = poll(fds, 3, static_cast<int>(left.count()));
     if (n < 0 && errno != EINTR) break;
     if (n <= 0) continue;
     if (fds[0].revents) out_open = Drain(out_r.get(), &result.stdout_text);
     if (fds[1].revents) err_open = Drain(err_r.get(), &result.stderr_text);
+    if (fds[2].revents) {
+      ssize_t w = write(in_w.get(), input.data() + sent, input.size() - sent);
+      if (w > 0) sent += static_cast<size_t>(w);
+      if ((w < 0 && errno != EINTR && errno != EAGAIN) || sent == input.size()) in_w.Reset();
+    }
   }
   // A tool may close its output and linger: the deadline still holds.
   int raw = 0;

@@ -45,6 +45,10 @@ class SubprocessRunner final : public CommandRunner {
 
   Result<CommandOutput> Run(const std::vector<std::string>& argv,
                             std::chrono::milliseconds timeout) override;
+  // The same with `input` on the tool's standard input (then closed), for
+  // tools that read what to do there (nft -f -, chpasswd).
+  Result<CommandOutput> RunWithInput(const std::vector<std::string>& argv, const std::string& input,
+                                     std::chrono::milliseconds timeout);
 
  private:
   std::string search_path_;  // "" = the PATH environment variable

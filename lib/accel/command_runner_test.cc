@@ -19,6 +19,27 @@ TEST(SubprocessRunnerTest, CapturesStdoutStderrAndExitCode) {
   EXPECT_EQ(out->stderr_text, "oops\n");
 }
 
+TEST(SubprocessRunnerTest, FeedsInputLargerThanAPipeWhileReadingOutput) {
+  // 1 MiB each way: the tool blocks writing its output unless we read while
+  // we write, and we block writing unless it reads.
+  std::string input;
+  for (int i = 0; input.size() < (1u << 20); ++i) input += "line " + std::to_string(i) + "\n";
+  SubprocessRunner runner;
+  auto out = runner.RunWithInput({"cat"}, input, milliseconds(20000));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->exit_code, 0);
+  EXPECT_EQ(out->stdout_text, input);
+}
+
+TEST(SubprocessRunnerTest, AToolThatReadsNoInputStillEnds) {
+  SubprocessRunner runner;
+  auto out = runner.RunWithInput({"/bin/sh", "-c", "echo done"}, std::string(1 << 20, 'x'),
+                                 milliseconds(20000));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->exit_code, 0);
+  EXPECT_EQ(out->stdout_text, "done\n");
+}
+
 TEST(SubprocessRunnerTest, FindsBareNamesInPath) {
   SubprocessRunner runner("/usr/bin:/bin");
   auto out = runner.Run({"echo", "a", "b"}, milliseconds(5000));
