@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <utility>
 
+#include "lib/http/tls.h"
+
 namespace hai::http::testing {
 namespace {
 
@@ -29,14 +31,6 @@ struct CertFree {
 };
 using Key = std::unique_ptr<EVP_PKEY, KeyFree>;
 using Cert = std::unique_ptr<X509, CertFree>;
-
-std::string OpensslReason() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  char text[256] = "unknown OpenSSL error";
-  if (code != 0) ERR_error_string_n(code, text, sizeof(text));
-  return text;
-}
 
 Result<Key> NewKey(KeyType type) {
   Key key(type == KeyType::kRsa ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));

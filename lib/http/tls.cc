@@ -20,17 +20,6 @@ namespace {
 // ChaCha20-Poly1305, for RSA and ECDSA certificates alike.
 constexpr const char* kTls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL";
 
-// The oldest error OpenSSL queued (the cause; later ones add context), and
-// an empty queue for the next call.
-std::string OpensslReason() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof(text));
-  return text;
-}
-
 struct FileCloser {
   void operator()(FILE* f) const { std::fclose(f); }
 };
@@ -114,6 +103,15 @@ Status CheckCaFile(const std::string& ca_file) {
   if (CountCertificates(f.get()) == 0)
     return Status::FailedPrecondition("CA file " + ca_file + ": holds no PEM certificate");
   return Status::Ok();
+}
+
+std::string OpensslReason() {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof(text));
+  return text;
 }
 
 std::string CertificateRejection(long verify_result, const std::string& host) {

@@ -33,6 +33,10 @@ Status CheckTlsKeys(const std::string& source, const std::string& section,
 // daemon finds a bad [cluster] ca_file at start rather than at its first call.
 Status CheckCaFile(const std::string& ca_file);
 
+// The oldest error OpenSSL queued (the cause; later ones add context),
+// emptying the queue for the next call.
+std::string OpensslReason();
+
 // Why a server's certificate was not accepted, from OpenSSL's verify result
 // (X509_V_OK: the chain was fine, so the certificate does not name `host`).
 std::string CertificateRejection(long verify_result, const std::string& host);
