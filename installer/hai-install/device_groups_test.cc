@@ -32,22 +32,9 @@ class DeviceGroupsTest : public ::testing::Test {
     root_.Write("etc/group", root_.Read("etc/group") + "HwHiAiUser:x:1000:HwHiAiUser\n" + extra);
   }
 
-  Plan MakePlan(const std::string& toml) {
-    auto in = TestInput(toml, root_.path());
-    EXPECT_TRUE(in.ok()) << in.status().ToString();
-    in->start_units = live_;
-    auto plan = BuildPlan(*in, Accounts::Load(root_.path()));
-    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-    return std::move(plan).value();
-  }
+  Plan MakePlan(const std::string& toml) { return TestPlan(toml, root_.path(), live_); }
 
-  RunContext Context() {
-    RunContext ctx;
-    ctx.system = &sys_;
-    ctx.root = root_.path();
-    ctx.live = live_;
-    return ctx;
-  }
+  RunContext Context() { return TestContext(&sys_, root_.path(), live_); }
 
   ApplyResult Apply(const std::string& toml = kControlToml) {
     Plan plan = MakePlan(toml);

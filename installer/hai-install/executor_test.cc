@@ -31,22 +31,10 @@ class ExecutorTest : public ::testing::Test {
   }
 
   Plan MakePlan(const std::string& toml, bool start = true) {
-    auto in = TestInput(toml, root_.path());
-    EXPECT_TRUE(in.ok()) << in.status().ToString();
-    in->start_units = start;
-    auto plan = BuildPlan(*in, Accounts::Load(root_.path()));
-    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-    return std::move(plan).value();
+    return TestPlan(toml, root_.path(), start);
   }
 
-  RunContext Context() {
-    RunContext ctx;
-    ctx.system = &sys_;
-    ctx.root = root_.path();
-    ctx.live = true;  // live actions go to the fake
-    ctx.in_container = sys_.container;
-    return ctx;
-  }
+  RunContext Context() { return TestContext(&sys_, root_.path(), /*live=*/true); }
 
   ApplyResult Apply(const std::string& toml) {
     Plan plan = MakePlan(toml);

@@ -1,5 +1,6 @@
 #include "installer/hai-install/test_root.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include "installer/hai-install/accounts.h"
+#include "installer/hai-install/plan_builder.h"
 #include "lib/base/random.h"
 #include "lib/config/config_file.h"
 
@@ -131,6 +134,25 @@ Result<PlanInput> TestInput(const std::string& toml, const std::string& root, Di
   in.now = time(nullptr);
   in.start_units = false;  // as under --root; tests of starting set it
   return in;
+}
+
+Plan TestPlan(const std::string& toml, const std::string& root, bool start_units) {
+  auto in = TestInput(toml, root);
+  EXPECT_TRUE(in.ok()) << in.status().ToString();
+  if (!in.ok()) return Plan{};
+  in->start_units = start_units;
+  auto plan = BuildPlan(*in, Accounts::Load(root));
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  return plan.ok() ? std::move(plan).value() : Plan{};
+}
+
+RunContext TestContext(FakeSystem* system, const std::string& root, bool live) {
+  RunContext ctx;
+  ctx.system = system;
+  ctx.root = root;
+  ctx.live = live;
+  ctx.in_container = system->container;
+  return ctx;
 }
 
 }  // namespace hai::install

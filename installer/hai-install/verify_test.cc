@@ -34,23 +34,9 @@ class VerifyTest : public ::testing::Test {
     ASSERT_TRUE(applied.ok) << applied.error;
   }
 
-  Plan MakePlan(const std::string& toml) {
-    auto in = TestInput(toml, root_.path());
-    EXPECT_TRUE(in.ok()) << in.status().ToString();
-    in->start_units = true;
-    auto plan = BuildPlan(*in, Accounts::Load(root_.path()));
-    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-    return std::move(plan).value();
-  }
+  Plan MakePlan(const std::string& toml) { return TestPlan(toml, root_.path(), true); }
 
-  RunContext Context() {
-    RunContext ctx;
-    ctx.system = &sys_;
-    ctx.root = root_.path();
-    ctx.live = true;
-    ctx.in_container = sys_.container;
-    return ctx;
-  }
+  RunContext Context() { return TestContext(&sys_, root_.path(), /*live=*/true); }
 
   Checks Verify() {
     Plan plan = MakePlan(toml_);
