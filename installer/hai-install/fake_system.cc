@@ -147,4 +147,13 @@ Result<std::vector<std::string>> FakeSystem::ListLive(const std::string& dir) {
   return std::vector<std::string>(names.begin(), names.end());
 }
 
+RunContext TestContext(FakeSystem* system, const std::string& root, bool live) {
+  RunContext ctx;
+  ctx.system = system;
+  ctx.root = root;
+  ctx.live = live;
+  ctx.in_container = system->container;
+  return ctx;
+}
+
 }  // namespace hai::install

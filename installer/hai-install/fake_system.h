@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "installer/hai-install/run_context.h"
 #include "installer/hai-install/system.h"
 
 namespace hai::install {
@@ -49,5 +50,9 @@ class FakeSystem : public System {
   // Typical live values of a fresh host (THP always, default sysctls, disks).
   void SeedHost();
 };
+
+// What the executor and verify are given in tests: live actions (when `live`)
+// go to `system`.
+RunContext TestContext(FakeSystem* system, const std::string& root, bool live);
 
 }  // namespace hai::install

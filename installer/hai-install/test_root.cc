@@ -146,13 +146,4 @@ Plan TestPlan(const std::string& toml, const std::string& root, bool start_units
   return plan.ok() ? std::move(plan).value() : Plan{};
 }
 
-RunContext TestContext(FakeSystem* system, const std::string& root, bool live) {
-  RunContext ctx;
-  ctx.system = system;
-  ctx.root = root;
-  ctx.live = live;
-  ctx.in_container = system->container;
-  return ctx;
-}
-
 }  // namespace hai::install

@@ -7,9 +7,7 @@
 
 #include <string>
 
-#include "installer/hai-install/fake_system.h"
 #include "installer/hai-install/plan_input.h"
-#include "installer/hai-install/run_context.h"
 #include "installer/hai-install/step.h"
 
 namespace hai::install {
@@ -43,10 +41,6 @@ Result<PlanInput> TestInput(const std::string& toml, const std::string& root,
 // The plan for install-config text on `root`; a config or plan error fails
 // the calling test.
 Plan TestPlan(const std::string& toml, const std::string& root, bool start_units);
-
-// What the executor and verify are given in tests: live actions (when `live`)
-// go to `system`, a fake.
-RunContext TestContext(FakeSystem* system, const std::string& root, bool live);
 
 // Two install configs of a three-node cluster (10.0.0.1 control).
 extern const char kControlToml[];
