@@ -29,3 +29,9 @@ find_library(HAI_C10 c10 REQUIRED)
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 add_library(hai_torch INTERFACE)
 target_link_libraries(hai_torch INTERFACE ${HAI_TORCH_CPU} ${HAI_C10} OpenMP::OpenMP_CXX)
+
+# hai-netconf: rtnetlink through libnl-route (links, addresses, routes); DCB
+# netlink messages through libmnl, as iproute2's dcb does (libnl has no DCB
+# module). Only netconf/netlink/ includes them.
+pkg_check_modules(LIBNL REQUIRED IMPORTED_TARGET libnl-3.0 libnl-route-3.0)
+pkg_check_modules(LIBMNL REQUIRED IMPORTED_TARGET libmnl)
