@@ -135,6 +135,10 @@ Result<ClientResponse> Client::SendStreaming(
   return out;
 }
 
+void Client::SkipServerCertificateVerification() {
+  if (impl_->ssl) impl_->ssl->enable_server_certificate_verification(false);
+}
+
 void Client::SetConnectTimeout(int timeout_ms) {
   impl_->client->set_connection_timeout(std::chrono::milliseconds(timeout_ms));
 }

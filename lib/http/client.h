@@ -65,6 +65,13 @@ class Client {
       const std::function<bool(std::string_view data)>& on_data,
       const std::string& content_type = "application/json");
 
+  // For https://, stops checking the server's certificate (its chain and its
+  // name) for every later call: only for a peer whose certificate cannot be
+  // checked and whose operator asked for that in so many words (a BMC's
+  // factory self-signed certificate, hai-hwcheck --bmc-insecure). A no-op
+  // for plain HTTP.
+  void SkipServerCertificateVerification();
+
   // How long connecting may take, when it should be shorter than the
   // timeout for reading an answer (a relay that fails over to another peer).
   void SetConnectTimeout(int timeout_ms);
