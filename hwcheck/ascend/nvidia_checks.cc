@@ -10,6 +10,7 @@
 #include "hwcheck/ascend/judge.h"
 #include "hwcheck/ascend/perftest_result.h"
 #include "hwcheck/ascend/suite_seams.h"
+#include "hwcheck/host/peer_control.h"
 #include "hwcheck/suites.h"
 #include "lib/accel/nvidia_adapter.h"
 
@@ -150,15 +151,7 @@ void RunNvidiaChecksWith(const CheckContext& ctx, const RdmaServerStarter& start
 namespace hai::hwcheck {
 
 void RunNvidiaChecks(const CheckContext& ctx, Findings* out) {
-  // `hai-hwcheck serve` (peer_control.h) has no request that starts
-  // ib_write_bw yet, so the pair test says so instead of guessing a server.
-  ascend::RunNvidiaChecksWith(
-      ctx,
-      [](const Peer&, const std::string&, const std::string&, std::chrono::seconds) {
-        return Status::Unavailable(
-            "`hai-hwcheck serve` has no request to start ib_write_bw (peer_control.h)");
-      },
-      out);
+  ascend::RunNvidiaChecksWith(ctx, StartPeerRdmaServer, out);
 }
 
 }  // namespace hai::hwcheck

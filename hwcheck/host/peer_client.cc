@@ -109,4 +109,17 @@ Status StartPeerRoceServer(const Peer& peer, const std::string& token_file, int 
   return Status::Ok();
 }
 
+Status StartPeerRdmaServer(const Peer& peer, const std::string& token_file,
+                           const std::string& device, std::chrono::seconds duration) {
+  HAI_ASSIGN_OR_RETURN(std::string token, host::ReadClusterToken(token_file));
+  HAI_ASSIGN_OR_RETURN(Socket control, host::OpenAuthenticated(peer, token, kConnectTimeout));
+  HAI_ASSIGN_OR_RETURN(
+      std::string answer,
+      host::Ask(control.fd(), peer,
+                "RDMA " + device + " " + std::to_string(std::max<long long>(1, duration.count()))));
+  if (answer != "STARTED")
+    return Status::Unavailable(host::PeerLabel(peer) + " answered '" + answer + "' to RDMA");
+  return Status::Ok();
+}
+
 }  // namespace hai::hwcheck

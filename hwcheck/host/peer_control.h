@@ -41,4 +41,10 @@ Result<TcpBandwidth> MeasureTcpBandwidth(const Peer& peer, const std::string& to
 Status StartPeerRoceServer(const Peer& peer, const std::string& token_file, int device,
                            std::chrono::seconds duration);
 
+// The same for a host RDMA NIC: the server side of perftest's `ib_write_bw -d
+// <device> -s 1048576 -D <seconds> --report_gbits` on the peer, where
+// <device> is an RDMA device name ("mlx5_0": letters, digits, '_', '-').
+Status StartPeerRdmaServer(const Peer& peer, const std::string& token_file,
+                           const std::string& device, std::chrono::seconds duration);
+
 }  // namespace hai::hwcheck

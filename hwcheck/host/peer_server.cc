@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <vector>
 
 #include "hwcheck/host/cluster_token.h"
@@ -19,6 +21,20 @@
 
 namespace hai::hwcheck::host {
 namespace {
+
+// Whether `tool` is an executable file in one of $PATH's directories.
+bool OnPath(const std::string& tool) {
+  const char* path = getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/bin:/bin";
+  while (!dirs.empty()) {
+    size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    if (!dir.empty() && access((dir + "/" + tool).c_str(), X_OK) == 0) return true;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return false;
+}
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -173,6 +189,8 @@ void PeerServer::HandleConnection(Socket conn, std::string peer) {
     HandleData(std::move(conn), std::string(words[1]));
   } else if (words.size() == 3 && words[0] == "ROCE" && arg(1) && arg(2)) {
     HandleRoce(fd, *arg(1), *arg(2));
+  } else if (words.size() == 3 && words[0] == "RDMA" && arg(2)) {
+    HandleRdma(fd, std::string(words[1]), *arg(2));
   } else {
     Answer(fd, "ERR unknown request");
   }
@@ -255,22 +273,42 @@ void PeerServer::HandleRoce(int fd, int device, int seconds) {
   seconds = std::min(seconds, options_.max_test_seconds);
   if (access(options_.hccn_tool.c_str(), X_OK) != 0)
     return Answer(fd, "ERR hccn_tool not found: " + options_.hccn_tool);
+  // The fixed argv of peer_control.h: nothing from the request but two numbers.
+  StartTestServer(fd,
+                  {options_.hccn_tool, "-i", std::to_string(device), "-roce_test", "ib_write_bw",
+                   "-s", "1048576", "-D", std::to_string(seconds), "-report_gbits"},
+                  seconds);
+}
+
+void PeerServer::HandleRdma(int fd, const std::string& device, int seconds) {
+  bool name_ok = !device.empty() && device.size() <= kMaxRdmaDeviceName;
+  for (char c : device)
+    name_ok = name_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+  if (!name_ok || seconds < 1)
+    return Answer(fd, "ERR device must be an RDMA device name and seconds positive");
+  seconds = std::min(seconds, options_.max_test_seconds);
+  if (!OnPath("ib_write_bw")) return Answer(fd, "ERR ib_write_bw not found (perftest)");
+  // ib_write_bw from PATH, server side (no peer address): only the device
+  // name and a number come from the request.
+  StartTestServer(fd,
+                  {"ib_write_bw", "-d", device, "-s", "1048576", "-D", std::to_string(seconds),
+                   "--report_gbits"},
+                  seconds);
+}
+
+void PeerServer::StartTestServer(int fd, std::vector<std::string> argv, int seconds) {
   if (roce_runs_.fetch_add(1) >= kMaxRoceRuns) {
     --roce_runs_;
-    return Answer(fd, "ERR busy: too many RoCE tests at once");
+    return Answer(fd, "ERR busy: too many RDMA tests at once");
   }
-  // The fixed argv of peer_control.h: nothing from the request but two numbers.
-  std::vector<std::string> argv = {
-      options_.hccn_tool, "-i", std::to_string(device),  "-roce_test",   "ib_write_bw", "-s",
-      "1048576",          "-D", std::to_string(seconds), "-report_gbits"};
   const auto timeout = std::chrono::seconds(seconds) + kRoceGrace;
-  bool started = StartWorker([this, argv, timeout] {
+  bool started = StartWorker([this, argv = std::move(argv), timeout] {
     accel::SubprocessRunner runner;
     Result<accel::CommandOutput> out = runner.Run(argv, timeout);
     if (!out.ok()) {
-      log::Warn("serve: roce test server failed", {{"error", out.status().message()}});
+      log::Warn("serve: test server failed", {{"tool", argv[0]}, {"error", out.status().message()}});
     } else {
-      log::Info("serve: roce test server finished", {{"exit", out->exit_code}});
+      log::Info("serve: test server finished", {{"tool", argv[0]}, {"exit", out->exit_code}});
     }
     --roce_runs_;
   });

@@ -54,6 +54,10 @@ class PeerServer {
   void HandleBandwidth(int fd, int seconds, int streams);
   void HandleData(Socket conn, const std::string& session_id);
   void HandleRoce(int fd, int device, int seconds);
+  void HandleRdma(int fd, const std::string& device, int seconds);
+  // Starts `argv` (a fixed test server) in the background, killed after
+  // `seconds` + kRoceGrace; answers STARTED or ERR on `fd`.
+  void StartTestServer(int fd, std::vector<std::string> argv, int seconds);
   // Sleeps up to `d` in short steps; false when the server is stopping.
   bool SleepUnlessStopping(std::chrono::milliseconds d) const;
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include "hwcheck/host/cluster_token.h"
 #include "hwcheck/host/peer_connection.h"
 #include "hwcheck/host/peer_control.h"
@@ -107,6 +109,40 @@ TEST_F(PeerServerTest, RoceWithoutHccnToolSaysNotFound) {
   Status st = StartPeerRoceServer(PeerAt(server.port()), token_file_, 0, std::chrono::seconds(1));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("hccn_tool not found"), std::string::npos) << st.message();
+}
+
+TEST_F(PeerServerTest, RdmaRefusesADeviceNameThatIsNotOne) {
+  ServerThread server(options_, kToken);
+  ASSERT_TRUE(server.status().ok());
+  for (const std::string& device :
+       std::vector<std::string>{"mlx5_0;reboot", "../x", std::string(40, 'a')}) {
+    Status st = StartPeerRdmaServer(PeerAt(server.port()), token_file_, device,
+                                    std::chrono::seconds(1));
+    ASSERT_FALSE(st.ok()) << device;
+    EXPECT_NE(st.message().find("RDMA device name"), std::string::npos) << st.message();
+  }
+}
+
+TEST_F(PeerServerTest, RdmaStartsPerftestFromThePath) {
+  // A stand-in ib_write_bw first on PATH records the argv the peer runs.
+  std::string record = dir_.path() + "/rdma-argv.txt";
+  std::string tool = dir_.Write("ib_write_bw", "#!/bin/sh\necho \"$@\" > " + record + ".tmp && mv " +
+                                                   record + ".tmp " + record + "\n");
+  chmod(tool.c_str(), 0755);
+  const char* old_path = getenv("PATH");
+  std::string saved = old_path ? old_path : "";
+  setenv("PATH", (dir_.path() + ":" + saved).c_str(), 1);
+  {
+    ServerThread server(options_, kToken);
+    ASSERT_TRUE(server.status().ok());
+    Status st = StartPeerRdmaServer(PeerAt(server.port()), token_file_, "mlx5_0",
+                                    std::chrono::seconds(10));
+    EXPECT_TRUE(st.ok()) << st.message();
+  }
+  setenv("PATH", saved.c_str(), 1);
+  std::optional<std::string> argv = host::ReadSmallFile(record);
+  ASSERT_TRUE(argv.has_value());
+  EXPECT_EQ(*argv, "-d mlx5_0 -s 1048576 -D 2 --report_gbits\n");
 }
 
 TEST_F(PeerServerTest, RoceStartsTheFixedCommand) {

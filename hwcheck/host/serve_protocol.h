@@ -21,6 +21,8 @@
 //   C: ROCE <device> <seconds>  start the fixed server side of hccn_tool's
 //      RoCE test on NPU <device> in the background (kill after seconds + 15 s)
 //   S: STARTED                  or   ERR <why>, e.g. "ERR hccn_tool not found: <path>"
+//   C: RDMA <device> <seconds>  the same for perftest's ib_write_bw on host RDMA
+//      device <device> (a name like mlx5_0, at most 32 of [A-Za-z0-9_-])
 // Any failure is "ERR <one sentence>" and the connection is closed.
 
 #include <chrono>
@@ -34,6 +36,7 @@ inline constexpr int kMaxBandwidthSessions = 4;  // tests running at once
 inline constexpr int kMaxConnections = 64;       // open connections of all kinds
 inline constexpr int kMaxRoceRuns = 8;           // hccn_tool servers at once (one per NPU)
 inline constexpr int kMaxNpuDevice = 63;
+inline constexpr size_t kMaxRdmaDeviceName = 32;
 inline constexpr std::chrono::seconds kHandshakeTimeout{5};
 inline constexpr std::chrono::seconds kStreamJoinTimeout{5};
 inline constexpr std::chrono::seconds kRoceGrace{15};
