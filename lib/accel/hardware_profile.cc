@@ -76,6 +76,8 @@ Status ReadDeviceEntry(const toml::table& table, const std::string& name, const 
 Result<NodeInventory> ParseHardwareProfile(std::string_view text, const std::string& source_name) {
   HAI_ASSIGN_OR_RETURN(toml::table root, config::ParseToml(text, source_name));
   for (const auto& [key, value] : root) {
+    // [hwcheck] holds hai-hwcheck's thresholds (hwcheck/profile.h reads it).
+    if (key.str() == "hwcheck") continue;
     if (key.str() != "node" && key.str() != "devices")
       return Status::InvalidArgument(source_name + ": " + std::string(key.str()) + ": unknown key",
                                      std::string(key.str()));

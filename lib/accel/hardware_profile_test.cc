@@ -108,6 +108,15 @@ TEST(HardwareProfileTest, BadProfilesNameFileAndKey) {
   }
 }
 
+TEST(HardwareProfileTest, HwcheckTableIsLeftToHwcheck) {
+  // hai-hwcheck's thresholds share the file; the inventory loader ignores them.
+  auto inv = ParseHardwareProfile(
+      "[node]\ncpu_cores = 8\nmemory_mib = 1024\n[hwcheck]\nroce_min_gbps = 190.0\n", "p.toml");
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_EQ(inv->cpu_cores, 8);
+  EXPECT_TRUE(inv->devices.empty());
+}
+
 TEST(HardwareProfileTest, MissingFileIsNotFound) {
   auto inv = LoadHardwareProfile(ProfilePath("no-such-profile.toml"));
   EXPECT_EQ(inv.status().code(), Code::kNotFound);
