@@ -15,6 +15,14 @@ constexpr char kUsage[] =
     "usage: hai-netconf plan|apply|verify|persist --plan FILE [--node NAME] [--root DIR]\n"
     "         [--sysfs-root DIR] [--configfs-root DIR] [--hccn-tool PATH] [--json]\n";
 
+constexpr char kHelp[] =
+    "hai-netconf: the fabric's RoCEv2 lossless QoS plan on this node (docs/netconf.md)\n"
+    "  plan     print what the plan asks of this node\n"
+    "  apply    apply it (NPU ports, hccn.conf, HCCL env, host NICs, ECN, rdma_cm), then verify\n"
+    "  verify   read everything back; exit 0 only when nothing differs\n"
+    "  persist  install hai-netconf.service, which applies and verifies at boot\n"
+    "exit: 0 ok, 1 a difference or a failed step, 2 a bad plan or usage\n";
+
 struct Options {
   std::string command;
   std::string plan;
@@ -56,6 +64,12 @@ Result<Options> ParseArgs(const std::vector<std::string>& args) {
 
 int RunNetconf(const std::vector<std::string>& args, const CliDeps& deps, std::ostream& out,
                std::ostream& err) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      out << kUsage << kHelp;
+      return 0;
+    }
+  }
   auto options = ParseArgs(args);
   if (!options.ok()) {
     err << "hai-netconf: " << options.status().message() << "\n" << kUsage;

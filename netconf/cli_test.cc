@@ -112,6 +112,9 @@ TEST_F(CliTest, UnknownNodeAndUsage) {
   EXPECT_EQ(Run({"frobnicate", "--plan", plan_path_}), kExitBadPlan);
   EXPECT_EQ(Run({"plan", "--plan", plan_path_, "--bogus"}), kExitBadPlan);
   EXPECT_EQ(Run({"plan", "--plan", dir_.path() + "/none.toml"}), kExitBadPlan);
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_NE(out_.str().find("usage: hai-netconf"), std::string::npos);
+  EXPECT_TRUE(runner_.calls().empty());
 }
 
 TEST_F(CliTest, PersistFailureIsExit1) {

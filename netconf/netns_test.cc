@@ -16,7 +16,6 @@
 namespace hai::netconf {
 namespace {
 
-constexpr char kNs[] = "hai-netconf-e-test";
 
 int Sh(const std::string& cmd) { return std::system(cmd.c_str()); }
 
@@ -25,20 +24,23 @@ class NetnsTest : public ::testing::Test {
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces)";
     if (Sh("command -v ip >/dev/null 2>&1") != 0) GTEST_SKIP() << "iproute2 (ip) not installed";
-    Sh(std::string("ip netns del ") + kNs + " 2>/dev/null");
-    ASSERT_EQ(Sh(std::string("ip netns add ") + kNs), 0);
+    // One namespace per test process: ctest runs this fixture's tests side by side.
+    ns_ = "hai-netconf-" + std::to_string(getpid());
+    Sh(std::string("ip netns del ") + ns_ + " 2>/dev/null");
+    ASSERT_EQ(Sh(std::string("ip netns add ") + ns_), 0);
     created_ = true;
-    ASSERT_EQ(Sh(std::string("ip -n ") + kNs + " link add ve0 type veth peer name ve1"), 0);
+    ASSERT_EQ(Sh(std::string("ip -n ") + ns_ + " link add ve0 type veth peer name ve1"), 0);
   }
   void TearDown() override {
-    if (created_) Sh(std::string("ip netns del ") + kNs);
+    if (created_) Sh(std::string("ip netns del ") + ns_);
   }
+  std::string ns_;
   // Runs `f` on a thread that entered the namespace; the backend made there
   // keeps its sockets in that namespace.
   template <typename F>
   void InNamespace(F f) {
     std::thread t([&] {
-      int fd = open((std::string("/run/netns/") + kNs).c_str(), O_RDONLY | O_CLOEXEC);
+      int fd = open((std::string("/run/netns/") + ns_).c_str(), O_RDONLY | O_CLOEXEC);
       ASSERT_GE(fd, 0);
       ASSERT_EQ(setns(fd, CLONE_NEWNET), 0);
       close(fd);
@@ -90,9 +92,9 @@ TEST_F(NetnsTest, HostNicApplyVerifyOnVeth) {
   EXPECT_TRUE(applied.failures.empty()) << applied.failures[0];
   EXPECT_TRUE(applied.diffs.empty()) << applied.diffs[0].item << ": " << applied.diffs[0].actual;
   EXPECT_TRUE(verified.diffs.empty());
-  EXPECT_EQ(Sh(std::string("ip -n ") + kNs + " addr show ve0 | grep -q 'inet 10.77.0.1/24'"), 0);
-  EXPECT_EQ(Sh(std::string("ip -n ") + kNs + " link show ve0 | grep -q 'mtu 9000'"), 0);
-  EXPECT_EQ(Sh(std::string("ip -n ") + kNs + " route show 10.78.0.0/16 | grep -q 'via 10.77.0.254'"), 0);
+  EXPECT_EQ(Sh(std::string("ip -n ") + ns_ + " addr show ve0 | grep -q 'inet 10.77.0.1/24'"), 0);
+  EXPECT_EQ(Sh(std::string("ip -n ") + ns_ + " link show ve0 | grep -q 'mtu 9000'"), 0);
+  EXPECT_EQ(Sh(std::string("ip -n ") + ns_ + " route show 10.78.0.0/16 | grep -q 'via 10.77.0.254'"), 0);
 }
 
 TEST_F(NetnsTest, VethHasNoDcb) {
