@@ -95,6 +95,8 @@ Ruleset RenderRuleset(const InstallConfig& c, const std::string& header) {
   if (c.control()) w.Open("tcp dport 7001", "cluster", cluster, false, "hai: scheduler");
   w.Open("tcp dport 7002", "cluster", cluster, false, "hai: agent");
   w.Open("tcp dport 21000-21999", "cluster", cluster, false, "hai: engines");
+  // `hai-hwcheck serve`, the far end of r4 bandwidth tests (docs/hwcheck.md).
+  w.Open("tcp dport 7190", "cluster", cluster, false, "hai: hwcheck serve");
   if (c.control()) w.Open("udp dport 123", "cluster", cluster, false, "hai: ntp");
   r.text += "\t}\n}\n";
   return r;

@@ -153,6 +153,7 @@ TEST(PlanTest, WorkerNodeRunsOnlyItsDaemons) {
   EXPECT_FALSE(Has(nft->content, "udp dport 123"));
   EXPECT_TRUE(Has(nft->content, "tcp dport 8000 accept"));
   EXPECT_TRUE(Has(nft->content, "ip saddr @cluster_v4 tcp dport 7002 accept"));
+  EXPECT_TRUE(Has(nft->content, "ip saddr @cluster_v4 tcp dport 7190 accept"));
 
   const FileSpec* token = FileOf(*plan, "/var/lib/hai/cluster-token");
   ASSERT_TRUE(token);

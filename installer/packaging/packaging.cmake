@@ -9,7 +9,8 @@ set(HAI_PKG_OUT ${CMAKE_BINARY_DIR}/packages)
 set(HAI_PKG_WORK ${CMAKE_BINARY_DIR}/packaging)
 
 set(HAI_PKG_PROGRAMS
-    hai-portal hai-scheduler hai-agent hai-gateway hai-engine hai-model haictl hai-install)
+    hai-portal hai-scheduler hai-agent hai-gateway hai-engine hai-model haictl hai-install
+    hai-hwcheck hai-netconf)
 set(HAI_PKG_UNITS hai-portal.service hai-scheduler.service hai-agent.service hai-gateway.service)
 
 install(TARGETS ${HAI_PKG_PROGRAMS} RUNTIME DESTINATION bin COMPONENT hai)
@@ -41,6 +42,7 @@ hai_install_glob(profiles/catalog/*.toml share/hai/catalog)
 hai_install_glob(profiles/engines/*.toml share/hai/profiles/engines)
 hai_install_glob(profiles/nodes/*.toml share/hai/profiles/nodes)
 hai_install_glob(profiles/tuning/*.toml share/hai/profiles/tuning)
+hai_install_glob(profiles/fabric/*.toml share/hai/profiles/fabric)
 hai_install_glob(installer/hai-install/examples/*.toml share/hai/examples)
 hai_install_glob(docs/*.md share/doc/hai)
 

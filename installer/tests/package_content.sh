@@ -26,7 +26,8 @@ rpm=${rpms[0]}
 # The paths each package must hold, from the contract and the source tree.
 expected=$work/expected
 {
-  for program in hai-portal hai-scheduler hai-agent hai-gateway hai-engine hai-model haictl hai-install; do
+  for program in hai-portal hai-scheduler hai-agent hai-gateway hai-engine hai-model haictl hai-install \
+      hai-hwcheck hai-netconf; do
     echo "/usr/bin/$program"
   done
   for unit in "$source_dir"/installer/units/*; do echo "/usr/lib/systemd/system/$(basename "$unit")"; done
@@ -35,7 +36,7 @@ expected=$work/expected
   echo /usr/share/hai/web/index.html
   echo /usr/share/hai/api/openapi.json
   for f in "$source_dir"/profiles/catalog/*.toml; do echo "/usr/share/hai/catalog/$(basename "$f")"; done
-  for kind in engines nodes tuning; do
+  for kind in engines nodes tuning fabric; do
     for f in "$source_dir/profiles/$kind"/*.toml; do echo "/usr/share/hai/profiles/$kind/$(basename "$f")"; done
   done
   echo /usr/share/hai/examples/install-control.toml
