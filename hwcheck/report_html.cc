@@ -6,9 +6,11 @@ namespace hai::hwcheck {
 namespace {
 
 // Inline styles only: the page is opened from a USB stick or a mail attachment
-// on a machine with no route to anything.
+// on a machine with no route to anything. The font list names the CJK faces
+// of the desktops it is read on (Windows, macOS, Kylin/openEuler) before the
+// generic fallback, which on some systems has no Chinese glyphs.
 constexpr std::string_view kStyle = R"(
-body{font-family:sans-serif;margin:1.5em;color:#222}
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
