@@ -8,6 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include "lib/base/percent_encoding.h"
+
 namespace hai::hwcheck {
 namespace {
 
@@ -60,21 +62,6 @@ Result<Peer> ParsePeer(const std::string& text) {
     peer.port = port;
   }
   return peer;
-}
-
-std::string PercentEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace

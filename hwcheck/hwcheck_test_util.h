@@ -11,27 +11,11 @@
 #include <string>
 
 #include "hwcheck/report.h"
+#include "lib/base/test_temp_dir.h"
 
 namespace hai::hwcheck::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hwcheck_test.XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::hai::test::TempDir;
 
 inline std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

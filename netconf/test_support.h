@@ -16,6 +16,7 @@
 #include "lib/accel/fake_command_runner.h"
 #include "netconf/fabric_plan.h"
 #include "netconf/host_network.h"
+#include "lib/base/test_temp_dir.h"
 
 namespace hai::netconf::testing {
 
@@ -45,21 +46,7 @@ inline FabricPlan LoadProfile(const std::string& name) {
 }
 
 // A directory removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "netconf_test.XXXXXX").string();
-    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::hai::test::TempDir;
 
 // Links kept in memory; a link in `no_dcb` answers DCB as a veth does.
 class FakeHostNetwork final : public HostNetwork {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemons/agent/verified_file.h"
+#include "lib/base/percent_encoding.h"
 #include "lib/http/client.h"
 
 namespace hai::agent {
@@ -27,22 +28,7 @@ Status Refusal(int status, const std::string& body) {
 
 }  // namespace
 
-std::string EncodeUrlPath(const std::string& path) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string EncodeUrlPath(const std::string& path) { return PercentEncode(path, "/"); }
 
 Result<cluster::ModelManifest> ModelSource::Manifest(int64_t model_id) const {
   http::Client client(settings_.host, settings_.port, settings_.timeout_ms);

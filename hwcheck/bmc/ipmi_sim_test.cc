@@ -13,6 +13,7 @@
 #include "hwcheck/bmc/ipmi_reader.h"
 #include "hwcheck/bmc/ipmi_sim_fixture.h"
 #include "hwcheck/bmc/ipmi_sim_records.h"
+#include "lib/base/test_temp_dir.h"
 
 namespace hai::hwcheck::bmc {
 namespace {
@@ -34,21 +35,7 @@ bool LogHas(const BmcSnapshot& s, const std::string& sensor, const std::string& 
 }
 
 // A private evidence directory, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "hai-ipmi-ev-XXXXXX").string();
-    if (mkdtemp(t.data()) != nullptr) path_ = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::hai::test::TempDir;
 
 class IpmiSimTest : public ::testing::Test {
  protected:

@@ -12,30 +12,12 @@
 #include <thread>
 
 #include "hwcheck/host/peer_server.h"
+#include "lib/base/test_temp_dir.h"
 
 namespace hai::hwcheck::host::testing {
 
 // A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hai-host-XXXXXX").string();
-    path_ = mkdtemp(templ.data()) ? templ : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string file = path_ + "/" + name;
-    std::ofstream(file) << text;
-    return file;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::hai::test::TempDir;
 
 // Runs a PeerServer on a thread; `enter` runs first on that thread (a netns
 // switch), then Listen(). Stops and joins on destruction.
