@@ -4,6 +4,7 @@
 
 #include <array>
 #include <iostream>
+#include <memory>
 
 #include "lib/accel/command_runner.h"
 #include "netconf/cli.h"
@@ -15,7 +16,14 @@ int main(int argc, char** argv) {
   hai::accel::SubprocessRunner runner;
   hai::netconf::CliDeps deps;
   deps.runner = &runner;
-  deps.make_host_network = [] { return hai::netconf::MakeNetlinkHostNetwork(); };
+  // Why netlink could not be opened goes to stderr; the report then says the
+  // host NICs were not touched.
+  deps.make_host_network = []() -> std::unique_ptr<hai::netconf::HostNetwork> {
+    auto network = hai::netconf::MakeNetlinkHostNetworkOr();
+    if (network.ok()) return std::move(*network);
+    std::cerr << "hai-netconf: netlink: " << network.status().message() << "\n";
+    return nullptr;
+  };
   deps.hostname = host.data();
   return hai::netconf::RunNetconf({argv + 1, argv + argc}, deps, std::cout, std::cerr);
 }

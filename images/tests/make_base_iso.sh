@@ -48,6 +48,9 @@ make_rpm() {  # NAME ARCH [Provides lines...]
 }
 make_rpm chrony "$arch"
 make_rpm nftables "$arch"
+make_rpm ipmitool "$arch"
+make_rpm smartmontools "$arch"
+make_rpm iproute "$arch"
 make_rpm systemd "$arch" /bin/sh
 if ((${#provides_of[@]})); then
   mapfile -t needs < <(for f in "${provides_of[@]}"; do rpm -qp --nosignature --requires "$f"; done |

@@ -96,6 +96,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Appended to what dpkg-shlibdeps finds. libtorch's matrix products go through
 # libblas.so.3: OpenBLAS rather than the slow reference BLAS.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, nftables, chrony, libopenblas0-openmp | libopenblas0")
+# Tools hai-hwcheck and hai-netconf run when they are there: without them the
+# checks that need them are SKIP, so they are not hard dependencies.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ipmitool, smartmontools, iproute2")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${HAI_PKG_WORK}/deb/postinst ${HAI_PKG_WORK}/deb/prerm ${HAI_PKG_WORK}/deb/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

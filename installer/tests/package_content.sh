@@ -72,6 +72,10 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for dep in systemd nftables chrony libc6 libsystemd0 libsqlite3-0 libssl3 'libopenblas0-openmp | libopenblas0'; do
   [[ ", $depends," == *", $dep"[\ ,]* ]] || fail "deb: Depends lacks $dep (Depends: $depends)"
 done
+recommends=$(dpkg-deb -f "$deb" Recommends)
+for dep in ipmitool smartmontools iproute2; do
+  [[ ", $recommends," == *", $dep,"* ]] || fail "deb: Recommends lacks $dep (Recommends: $recommends)"
+done
 [[ $(dpkg-deb -f "$deb" Package) == hai ]] || fail "deb: package name is not hai"
 requires=$(rpm -qp --requires "$rpm")
 for dep in systemd nftables chrony 'libc.so.6()(64bit)' 'libsystemd.so.0()(64bit)' 'libsqlite3.so.0()(64bit)'; do
