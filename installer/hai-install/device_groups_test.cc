@@ -17,13 +17,9 @@ namespace {
 class DeviceGroupsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sys_.SeedHost();
     auto profile = LoadTuningProfile(SourceProfilesDir() + "/tuning", "ascend-inference");
     ASSERT_TRUE(profile.ok());
-    for (const auto& [key, value] : profile->sysctls) sys_.live.emplace(SysctlPath(key), "1\n");
-    sys_.on_udev_trigger = [this] {
-      sys_.live["/sys/block/sda/queue/scheduler"] = "[mq-deadline] kyber bfq none\n";
-    };
+    sys_.SeedTunableHost(*profile);
     sys_.group_file = root_.path() + "/etc/group";
   }
 

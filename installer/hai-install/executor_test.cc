@@ -19,15 +19,9 @@ const std::string kIsolating = std::string(kControlToml) + "[tuning]\nisolcpus =
 class ExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sys_.SeedHost();
-    // Every sysctl of the profile exists on a real kernel.
     auto profile = LoadTuningProfile(SourceProfilesDir() + "/tuning", "ascend-inference");
     ASSERT_TRUE(profile.ok());
-    for (const auto& [key, value] : profile->sysctls) sys_.live.emplace(SysctlPath(key), "1\n");
-    // What udev does with our rule: the rotational disk gets mq-deadline.
-    sys_.on_udev_trigger = [this] {
-      sys_.live["/sys/block/sda/queue/scheduler"] = "[mq-deadline] kyber bfq none\n";
-    };
+    sys_.SeedTunableHost(*profile);
   }
 
   Plan MakePlan(const std::string& toml, bool start = true) {

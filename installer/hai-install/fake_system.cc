@@ -42,6 +42,14 @@ void FakeSystem::SeedHost() {
   live["/sys/block/loop0/queue/scheduler"] = "[none] mq-deadline\n";
 }
 
+void FakeSystem::SeedTunableHost(const TuningProfile& profile) {
+  SeedHost();
+  for (const auto& [key, value] : profile.sysctls) live.emplace(SysctlPath(key), "1\n");
+  on_udev_trigger = [this] {
+    live["/sys/block/sda/queue/scheduler"] = "[mq-deadline] kyber bfq none\n";
+  };
+}
+
 Result<CommandResult> FakeSystem::Run(const std::vector<std::string>& argv,
                                       const std::string& input) {
   std::string line = CommandLine(argv);

@@ -12,6 +12,7 @@
 
 #include "installer/hai-install/run_context.h"
 #include "installer/hai-install/system.h"
+#include "installer/hai-install/tuning_profile.h"
 
 namespace hai::install {
 
@@ -49,6 +50,10 @@ class FakeSystem : public System {
 
   // Typical live values of a fresh host (THP always, default sysctls, disks).
   void SeedHost();
+  // SeedHost, plus every sysctl of `profile` present (as on a real kernel),
+  // and udev applying our rule when triggered: the rotational disk gets
+  // mq-deadline.
+  void SeedTunableHost(const TuningProfile& profile);
 };
 
 // What the executor and verify are given in tests: live actions (when `live`)
